@@ -1,0 +1,39 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { AuthModule } from './auth/auth.module.js';
+import { JwtAuthGuard } from './auth/jwt-auth.guard.js';
+import { type JwtVerificationOptions } from './auth/jwt-options.js';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
+import { RouteRegistry } from './common/http/route-registry.js';
+import { RequestValidationPipe } from './common/validation/body-validation.pipe.js';
+import { type DatabaseConnectionSettings } from './database/data-source-options.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { OrganizationsModule } from './organizations/organizations.module.js';
+
+export interface AppModuleOptions {
+  database: DatabaseConnectionSettings;
+  jwt: JwtVerificationOptions;
+  routes: RouteRegistry;
+}
+
+/** The service as deployed: organizations, health, authentication on every route by default. */
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        DatabaseModule.forRoot(options.database),
+        AuthModule.forRoot(options.jwt),
+        OrganizationsModule,
+        HealthModule,
+      ],
+      providers: [
+        { provide: APP_GUARD, useExisting: JwtAuthGuard },
+        { provide: APP_PIPE, useClass: RequestValidationPipe },
+        { provide: APP_FILTER, useFactory: () => new AllExceptionsFilter(options.routes) },
+      ],
+    };
+  }
+}

@@ -1,0 +1,55 @@
+import { ErrorCode, statusForErrorCode } from './error-code.js';
+import { type ErrorDetails, type FieldError } from './error-envelope.js';
+
+/**
+ * A failure the service reports on purpose: it carries the contract code and a message that is
+ * safe to show a client. Anything else that escapes a handler is treated as unexpected.
+ */
+export class DomainError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: ErrorDetails,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+    this.status = statusForErrorCode(code);
+  }
+
+  static validation(fields: FieldError[], message?: string): DomainError {
+    return new DomainError(
+      ErrorCode.ValidationError,
+      message ?? summarizeFields(fields),
+      fields.length > 0 ? { fields } : undefined,
+    );
+  }
+
+  static notFound(message: string): DomainError {
+    return new DomainError(ErrorCode.NotFound, message);
+  }
+
+  static forbidden(message: string, details?: ErrorDetails): DomainError {
+    return new DomainError(ErrorCode.Forbidden, message, details);
+  }
+
+  static conflict(message: string, details?: ErrorDetails): DomainError {
+    return new DomainError(ErrorCode.Conflict, message, details);
+  }
+
+  static unauthorized(message = 'Missing or invalid authentication'): DomainError {
+    return new DomainError(ErrorCode.Unauthorized, message);
+  }
+}
+
+function summarizeFields(fields: FieldError[]): string {
+  if (fields.length === 0) {
+    return 'The request is invalid';
+  }
+  const [first] = fields;
+  const more = fields.length > 1 ? ` (and ${fields.length - 1} more)` : '';
+
+  return `${first.message}${more}`;
+}

@@ -1,0 +1,54 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ErrorCode, HTTP_STATUS_BY_CODE } from '../errors/error-code.js';
+import { ErrorEnvelopeSchema } from './error-envelope.schema.js';
+
+/** What each error means, in the words of the contract, for the operation's responses. */
+const DEFAULT_DESCRIPTIONS: Readonly<Record<ErrorCode, string>> = {
+  [ErrorCode.ValidationError]: 'Missing required fields, invalid format or malformed JSON',
+  [ErrorCode.Unauthorized]: 'Missing or invalid authentication',
+  [ErrorCode.Forbidden]: 'Your role in the organization does not allow this',
+  [ErrorCode.NotFound]: 'Organization does not exist, or you are not a member of it',
+  [ErrorCode.MethodNotAllowed]: 'Method not allowed on this path',
+  [ErrorCode.Conflict]: 'Conflicts with the current state (for example, slug already in use)',
+  [ErrorCode.PreconditionFailed]: 'A precondition header did not match',
+  [ErrorCode.PayloadTooLarge]: 'The request body is larger than 100 KB',
+  [ErrorCode.UnsupportedMediaType]: 'Content-Type is not application/json',
+  [ErrorCode.RateLimited]: 'Too many requests',
+  [ErrorCode.InternalError]: 'Unexpected error; carries no internal detail',
+  [ErrorCode.ServiceUnavailable]: 'The database cannot be reached; retry later',
+};
+
+export type ErrorResponseSpec = ErrorCode | { code: ErrorCode; description: string };
+
+/**
+ * Documents error answers of an operation: each with its status, the envelope schema and an
+ * example carrying its contract code.
+ */
+export function ApiErrorResponses(...specs: ErrorResponseSpec[]): MethodDecorator & ClassDecorator {
+  const responses = specs.map((spec) => {
+    const { code, description } =
+      typeof spec === 'string' ? { code: spec, description: DEFAULT_DESCRIPTIONS[spec] } : spec;
+
+    return ApiResponse({
+      status: HTTP_STATUS_BY_CODE[code],
+      description: `${code}: ${description}`,
+      headers: {
+        'X-Request-Id': {
+          description: 'Identifies the request; equal to error.request_id.',
+          schema: { type: 'string' },
+        },
+      },
+      content: {
+        'application/json': {
+          schema: { $ref: getSchemaPath(ErrorEnvelopeSchema) },
+          example: {
+            error: { code, message: description, request_id: 'req_8fQk2nV0aZ1xYw3L' },
+          },
+        },
+      },
+    });
+  });
+
+  return applyDecorators(ApiExtraModels(ErrorEnvelopeSchema), ...responses);
+}

@@ -1,0 +1,65 @@
+import {
+  type ArgumentMetadata,
+  Injectable,
+  type PipeTransform,
+  ValidationPipe,
+} from '@nestjs/common';
+import { DomainError } from '../errors/domain-error.js';
+import { type FieldError } from '../errors/error-envelope.js';
+import { toFieldErrors } from './field-errors.js';
+
+const BODY_NOT_AN_OBJECT = 'The request body must be a JSON object';
+
+/** Keys that could reach an object's prototype when a body is copied onto a class instance. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Validates request bodies, path and query parameters against their DTO classes. Unknown keys
+ * are refused, never dropped, and types are strict: `"false"` is not a boolean.
+ */
+@Injectable()
+export class RequestValidationPipe implements PipeTransform {
+  private readonly classValidation = new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    transform: true,
+    transformOptions: { enableImplicitConversion: false },
+    stopAtFirstError: true,
+    validationError: { target: false, value: false },
+    exceptionFactory: (errors) => DomainError.validation(toFieldErrors(errors)),
+  });
+
+  async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body') {
+      if (!isPlainObject(value)) {
+        throw DomainError.validation([], BODY_NOT_AN_OBJECT);
+      }
+      const prototypeKeys = findPrototypeKeys(value);
+      if (prototypeKeys.length > 0) {
+        throw DomainError.validation(prototypeKeys);
+      }
+    }
+
+    return this.classValidation.transform(value, metadata);
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function findPrototypeKeys(value: unknown, path = ''): FieldError[] {
+  if (typeof value !== 'object' || value === null) {
+    return [];
+  }
+
+  return Object.keys(value).flatMap((key) => {
+    const field = path ? `${path}.${key}` : key;
+    if (PROTOTYPE_KEYS.has(key)) {
+      return [{ field, constraint: 'unknown_field', message: `${field} is not accepted here` }];
+    }
+
+    return findPrototypeKeys((value as Record<string, unknown>)[key], field);
+  });
+}

@@ -1,0 +1,41 @@
+import type { ValidationError } from 'class-validator';
+import { type FieldError } from '../errors/error-envelope.js';
+
+/**
+ * class-validator's constraint names, mapped to the short vocabulary clients see in
+ * `details.fields[].constraint`. Custom validators of this service already use that vocabulary.
+ */
+const CONSTRAINT_NAMES: Readonly<Record<string, string>> = {
+  isDefined: 'required',
+  isNotEmpty: 'required',
+  isString: 'type',
+  isBoolean: 'type',
+  isObject: 'type',
+  isInt: 'type',
+  nestedValidation: 'type',
+  maxLength: 'length',
+  minLength: 'length',
+  isLength: 'length',
+  matches: 'format',
+  isEmail: 'format',
+  isIn: 'enum',
+  isEnum: 'enum',
+  whitelistValidation: 'unknown_field',
+};
+
+/** Flattens class-validator's tree into one entry per invalid field, by dotted path. */
+export function toFieldErrors(errors: ValidationError[], parentPath = ''): FieldError[] {
+  return errors.flatMap((error) => {
+    const field = parentPath ? `${parentPath}.${error.property}` : error.property;
+    const constraints = Object.entries(error.constraints ?? {});
+    if (constraints.length > 0) {
+      const [name, message] = constraints[0];
+      const constraint = CONSTRAINT_NAMES[name] ?? name;
+      const text = constraint === 'unknown_field' ? `${field} is not accepted here` : message;
+
+      return [{ field, constraint, message: text }];
+    }
+
+    return toFieldErrors(error.children ?? [], field);
+  });
+}

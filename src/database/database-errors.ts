@@ -1,0 +1,91 @@
+import { QueryFailedError } from 'typeorm';
+import { DomainError } from '../common/errors/domain-error.js';
+import { ErrorCode } from '../common/errors/error-code.js';
+
+/**
+ * What a violation of each named constraint means to a client. Unique and check constraints
+ * are the database's last word on races that no look-up beforehand can settle.
+ */
+const CONSTRAINT_ERRORS: Readonly<Record<string, () => DomainError>> = {
+  uq_organizations_slug: () =>
+    DomainError.conflict('slug is already in use', {
+      fields: [{ field: 'slug', constraint: 'unique', message: 'slug is already in use' }],
+    }),
+  ck_organizations_enforce_sso_needs_provider: () =>
+    DomainError.conflict(
+      'settings.enforce_sso can be true only while settings.sso_provider is set; ' +
+        'the organization changed while this request ran',
+    ),
+};
+
+const UNIQUE_VIOLATION = '23505';
+const CHECK_VIOLATION = '23514';
+
+/** SQLSTATE classes and driver codes that mean the database cannot be reached or is going away. */
+const UNAVAILABLE_SQLSTATE_PREFIXES = ['08', '53', '57P'];
+const UNAVAILABLE_STATEMENT_TIMEOUT = '57014';
+const UNAVAILABLE_NODE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+]);
+const UNAVAILABLE_MESSAGES = [
+  'Connection terminated',
+  'timeout exceeded when trying to connect',
+  'Client has encountered a connection error',
+  'Connection is not established',
+];
+
+interface DriverError {
+  code?: string;
+  constraint?: string;
+  message?: string;
+}
+
+/**
+ * Turns a database failure into the client's answer, or `undefined` when it is not one the
+ * contract has a code for (the caller then answers 500 without any of the driver's words).
+ */
+export function domainErrorFromDatabase(error: unknown): DomainError | undefined {
+  const driverError = driverErrorOf(error);
+  if (!driverError) {
+    return undefined;
+  }
+  const { code, constraint, message = '' } = driverError;
+  if ((code === UNIQUE_VIOLATION || code === CHECK_VIOLATION) && constraint) {
+    return CONSTRAINT_ERRORS[constraint]?.();
+  }
+  const unavailable =
+    (code !== undefined &&
+      (UNAVAILABLE_NODE_CODES.has(code) ||
+        code === UNAVAILABLE_STATEMENT_TIMEOUT ||
+        UNAVAILABLE_SQLSTATE_PREFIXES.some((prefix) => code.startsWith(prefix)))) ||
+    UNAVAILABLE_MESSAGES.some((text) => message.includes(text));
+  if (unavailable) {
+    return new DomainError(
+      ErrorCode.ServiceUnavailable,
+      'The service cannot reach its database right now; try again shortly',
+      undefined,
+      { 'retry-after': '5' },
+    );
+  }
+
+  return undefined;
+}
+
+function driverErrorOf(error: unknown): DriverError | undefined {
+  if (error instanceof QueryFailedError) {
+    return error.driverError as DriverError;
+  }
+  if (error instanceof Error && typeof (error as DriverError).code === 'string') {
+    return error as DriverError;
+  }
+  if (error instanceof Error) {
+    return { message: error.message };
+  }
+
+  return undefined;
+}

@@ -1,0 +1,46 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { Public } from '../auth/public.decorator.js';
+import { ErrorCode } from '../common/errors/error-code.js';
+import { ApiErrorResponses } from '../common/swagger/api-error-responses.decorator.js';
+
+const DATABASE_PING_TIMEOUT_MS = 2000;
+
+@ApiTags('Health')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: TypeOrmHealthIndicator,
+  ) {}
+
+  @Get()
+  @ApiOperation({
+    operationId: 'getLiveness',
+    summary: 'Liveness',
+    description: 'Answers 200 while the process can serve requests. Needs no token.',
+  })
+  @ApiOkResponse({
+    description: 'The process is up',
+    schema: { type: 'object', properties: { status: { type: 'string', example: 'ok' } } },
+  })
+  liveness(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({
+    operationId: 'getReadiness',
+    summary: 'Readiness',
+    description: 'Answers 200 when the database answers a ping, 503 otherwise. Needs no token.',
+  })
+  @ApiErrorResponses(ErrorCode.ServiceUnavailable)
+  readiness() {
+    return this.health.check([
+      () => this.database.pingCheck('database', { timeout: DATABASE_PING_TIMEOUT_MS }),
+    ]);
+  }
+}

@@ -1,0 +1,111 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
+import { IsDefined, IsEmail, IsIn, IsString, Length, Matches, MaxLength } from 'class-validator';
+import {
+  HasCharacterCount,
+  HasNoControlCharacters,
+  IsNotReserved,
+  IsOptionalNotNull,
+  Trim,
+} from '../../common/validation/field-rules.js';
+import { CloudRegion, RESERVED_SLUGS } from '../organization-catalog.js';
+
+/** Letters and digits, single hyphens between them. Length is checked on its own. */
+export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export const SLUG_PATTERN_SOURCE = '^[a-z0-9]+(-[a-z0-9]+)*$';
+
+interface FieldRuleOptions {
+  required: boolean;
+  doc?: ApiPropertyOptions;
+}
+
+/*
+ * One decorator per organization field, shared by the create and update bodies so both
+ * enforce and document the same rules. class-validator runs a property's rules bottom-up and
+ * stops at the first failure, so each field's rules are listed from the last to check to the
+ * first.
+ */
+
+function documented(required: boolean, options: ApiPropertyOptions): PropertyDecorator {
+  return required ? ApiProperty(options) : ApiPropertyOptional(options);
+}
+
+function presence(field: string, required: boolean): PropertyDecorator {
+  return required ? IsDefined({ message: `${field} is required` }) : IsOptionalNotNull();
+}
+
+export function NameField({ required, doc }: FieldRuleOptions): PropertyDecorator {
+  return applyDecorators(
+    documented(required, {
+      description: 'Display name; surrounding white space is trimmed. Any script or emoji.',
+      minLength: 1,
+      maxLength: 100,
+      example: 'Acme Corp',
+      ...doc,
+    }),
+    HasNoControlCharacters({ message: 'name must not contain control characters' }),
+    HasCharacterCount(1, 100, { message: 'name must be 1 to 100 characters' }),
+    IsString({ message: 'name must be a string' }),
+    presence('name', required),
+    Trim(),
+  );
+}
+
+export function SlugField({ required, doc }: FieldRuleOptions): PropertyDecorator {
+  return applyDecorators(
+    documented(required, {
+      description:
+        'URL-safe identifier, unique across all organizations: lowercase letters, digits and ' +
+        'single hyphens, starting and ending with a letter or digit. Reserved words are ' +
+        'refused. Cannot be changed after creation.',
+      minLength: 3,
+      maxLength: 63,
+      pattern: SLUG_PATTERN_SOURCE,
+      example: 'acme-corp',
+      ...doc,
+    }),
+    IsNotReserved(RESERVED_SLUGS, { message: 'slug is a reserved word' }),
+    Matches(SLUG_PATTERN, {
+      message:
+        'slug may contain only lowercase letters, digits and single hyphens, and must start ' +
+        'and end with a letter or digit',
+    }),
+    Length(3, 63, { message: 'slug must be 3 to 63 characters' }),
+    IsString({ message: 'slug must be a string' }),
+    presence('slug', required),
+  );
+}
+
+export function BillingEmailField({ required, doc }: FieldRuleOptions): PropertyDecorator {
+  return applyDecorators(
+    documented(required, {
+      description: 'Where billing notifications go.',
+      format: 'email',
+      maxLength: 254,
+      example: 'billing@acme.com',
+      ...doc,
+    }),
+    IsEmail({}, { message: 'billing_email must be a valid email address' }),
+    MaxLength(254, { message: 'billing_email must be at most 254 characters' }),
+    IsString({ message: 'billing_email must be a string' }),
+    presence('billing_email', required),
+    Trim(),
+  );
+}
+
+export function CloudRegionField({ doc }: { doc?: ApiPropertyOptions }): PropertyDecorator {
+  const regions = Object.values(CloudRegion);
+
+  return applyDecorators(
+    documented(false, {
+      description: 'Deployment region. Cannot be changed after creation.',
+      enum: CloudRegion,
+      enumName: 'CloudRegion',
+      default: CloudRegion.UsEast1,
+      example: CloudRegion.UsEast1,
+      ...doc,
+    }),
+    IsIn(regions, { message: `cloud_region must be one of ${regions.join(', ')}` }),
+    IsOptionalNotNull(),
+  );
+}

@@ -1,0 +1,68 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import {
+  CloudRegion,
+  OrganizationStatus,
+  OrganizationTier,
+  SsoProvider,
+} from '../organization-catalog.js';
+
+/**
+ * An organization as stored. The slug's case-insensitive uniqueness is an expression index
+ * (`uq_organizations_slug` on `lower(slug)`) that lives in the migrations only.
+ */
+@Entity({ name: 'organizations' })
+export class Organization {
+  @PrimaryColumn({ name: 'org_id', type: 'varchar', length: 32 })
+  orgId: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  name: string;
+
+  @Column({ type: 'varchar', length: 63 })
+  slug: string;
+
+  @Column({ name: 'billing_email', type: 'varchar', length: 254 })
+  billingEmail: string;
+
+  @Column({ name: 'cloud_region', type: 'varchar', length: 32 })
+  cloudRegion: CloudRegion;
+
+  @Column({ type: 'varchar', length: 16 })
+  tier: OrganizationTier;
+
+  @Column({ type: 'varchar', length: 24 })
+  status: OrganizationStatus;
+
+  @Column({ name: 'stripe_customer_id', type: 'varchar', length: 255, nullable: true })
+  stripeCustomerId: string | null;
+
+  @Column({ name: 'stripe_subscription_id', type: 'varchar', length: 255, nullable: true })
+  stripeSubscriptionId: string | null;
+
+  @Column({ name: 'mfa_required', type: 'boolean', default: false })
+  mfaRequired: boolean;
+
+  @Column({ name: 'enforce_sso', type: 'boolean', default: false })
+  enforceSso: boolean;
+
+  @Column({ name: 'sso_provider', type: 'varchar', length: 32, nullable: true })
+  ssoProvider: SsoProvider | null;
+
+  @Column({ name: 'monthly_credit_limit', type: 'integer' })
+  monthlyCreditLimit: number;
+
+  @Column({ name: 'credits_used', type: 'integer', default: 0 })
+  creditsUsed: number;
+
+  @Column({ name: 'max_concurrent_queries', type: 'integer' })
+  maxConcurrentQueries: number;
+
+  @Column({ name: 'storage_limit_gb', type: 'integer' })
+  storageLimitGb: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

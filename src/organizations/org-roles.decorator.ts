@@ -1,0 +1,39 @@
+import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
+import { ApiExtension, ApiParam } from '@nestjs/swagger';
+import { ErrorCode } from '../common/errors/error-code.js';
+import { ApiErrorResponses } from '../common/swagger/api-error-responses.decorator.js';
+import { ORGANIZATION_ID_PATTERN } from './organization-id.js';
+import { OrganizationRole } from './organization-role.enum.js';
+import { OrganizationRoleGuard } from './organization-role.guard.js';
+import { ORG_ID_PARAM, ORG_ROLES_KEY } from './org-roles.constants.js';
+
+/**
+ * Names the roles that may call an organization-scoped route (`:org_id` in its path). The
+ * caller's active membership is read from the database on every request: a non-member gets
+ * 404, as if the organization did not exist, and a member with another role gets 403. It also
+ * documents the path parameter, the roles and those answers in Swagger.
+ */
+export function OrgRoles(...roles: OrganizationRole[]): MethodDecorator {
+  return applyDecorators(
+    SetMetadata(ORG_ROLES_KEY, roles),
+    UseGuards(OrganizationRoleGuard),
+    ApiParam({
+      name: ORG_ID_PARAM,
+      description: 'The organization id.',
+      schema: { type: 'string', pattern: ORGANIZATION_ID_PATTERN.source.slice(1, -1) },
+      example: 'org_a1b2c3d4e5f6g7h2',
+    }),
+    ApiExtension('x-required-roles', roles),
+    ApiErrorResponses(
+      { code: ErrorCode.Unauthorized, description: 'Missing or invalid authentication' },
+      {
+        code: ErrorCode.Forbidden,
+        description: `Your role is not one of: ${roles.join(', ')}`,
+      },
+      {
+        code: ErrorCode.NotFound,
+        description: 'Organization does not exist, or you are not a member of it',
+      },
+    ),
+  ) as MethodDecorator;
+}

@@ -1,0 +1,91 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Put } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { type AuthenticatedUser } from '../auth/authenticated-user.js';
+import { CurrentUser } from '../auth/current-user.decorator.js';
+import { ErrorCode } from '../common/errors/error-code.js';
+import { ApiErrorResponses } from '../common/swagger/api-error-responses.decorator.js';
+import { CreateOrganizationDto } from './dto/create-organization.dto.js';
+import { OrganizationResponse } from './dto/organization.response.js';
+import { UpdateOrganizationDto } from './dto/update-organization.dto.js';
+import { CurrentOrganizationAccess, type OrganizationAccess } from './organization-access.js';
+import { ALL_ORGANIZATION_ROLES, OrganizationRole } from './organization-role.enum.js';
+import { toOrganizationResponse } from './organization.mapper.js';
+import { OrgRoles } from './org-roles.decorator.js';
+import { OrganizationsService } from './organizations.service.js';
+
+const BODY_ERRORS = [
+  ErrorCode.ValidationError,
+  ErrorCode.PayloadTooLarge,
+  ErrorCode.UnsupportedMediaType,
+] as const;
+
+@ApiTags('Organizations')
+@ApiBearerAuth()
+@ApiErrorResponses(ErrorCode.InternalError, ErrorCode.ServiceUnavailable)
+@Controller('v1/organizations')
+export class OrganizationsController {
+  constructor(private readonly organizations: OrganizationsService) {}
+
+  @Post()
+  @HttpCode(HttpStatus.CREATED)
+  @ApiOperation({
+    operationId: 'createOrganization',
+    summary: 'Create organization',
+    description:
+      'Creates a new organization on the free tier. The authenticated user becomes its owner.',
+  })
+  @ApiCreatedResponse({ type: OrganizationResponse, description: 'The created organization' })
+  @ApiErrorResponses(...BODY_ERRORS, ErrorCode.Unauthorized, {
+    code: ErrorCode.Conflict,
+    description: 'Slug already in use',
+  })
+  async create(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() body: CreateOrganizationDto,
+  ): Promise<OrganizationResponse> {
+    const organization = await this.organizations.create(user, body);
+
+    return toOrganizationResponse(organization);
+  }
+
+  @Get(':org_id')
+  @OrgRoles(...ALL_ORGANIZATION_ROLES)
+  @ApiOperation({
+    operationId: 'getOrganization',
+    summary: 'Get organization',
+    description: 'Retrieves organization details. Requires membership in the organization.',
+  })
+  @ApiOkResponse({ type: OrganizationResponse, description: 'The organization' })
+  get(@CurrentOrganizationAccess() access: OrganizationAccess): OrganizationResponse {
+    return toOrganizationResponse(access.organization);
+  }
+
+  @Put(':org_id')
+  @OrgRoles(OrganizationRole.Owner, OrganizationRole.Admin)
+  @ApiOperation({
+    operationId: 'updateOrganization',
+    summary: 'Update organization',
+    description:
+      'Updates the name, billing email or settings; requires the owner or admin role. ' +
+      'Settings merge key by key. `slug` and `cloud_region` cannot change.',
+  })
+  @ApiOkResponse({ type: OrganizationResponse, description: 'The updated organization' })
+  @ApiErrorResponses(...BODY_ERRORS, {
+    code: ErrorCode.Conflict,
+    description: 'The organization changed concurrently in a way that conflicts',
+  })
+  async update(
+    @CurrentOrganizationAccess() access: OrganizationAccess,
+    @Body() body: UpdateOrganizationDto,
+  ): Promise<OrganizationResponse> {
+    const organization = await this.organizations.update(access, body);
+
+    return toOrganizationResponse(organization);
+  }
+}

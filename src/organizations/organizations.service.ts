@@ -1,0 +1,216 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { type AuthenticatedUser } from '../auth/authenticated-user.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { type FieldError } from '../common/errors/error-envelope.js';
+import { hydrateEntity } from '../database/hydrate.js';
+import { CreateOrganizationDto } from './dto/create-organization.dto.js';
+import { UpdateOrganizationDto } from './dto/update-organization.dto.js';
+import { OrganizationMembership } from './entities/organization-membership.entity.js';
+import { Organization } from './entities/organization.entity.js';
+import { type OrganizationAccess } from './organization-access.js';
+import {
+  DEFAULT_CLOUD_REGION,
+  OrganizationStatus,
+  OrganizationTier,
+  SsoProvider,
+  TIER_QUOTAS,
+} from './organization-catalog.js';
+import { isOrganizationId, newOrganizationId } from './organization-id.js';
+import { MembershipStatus, OrganizationRole } from './organization-role.enum.js';
+
+const SSO_PROVIDER_REQUIRED =
+  'settings.enforce_sso can be true only while settings.sso_provider is set';
+const UPDATE_NEEDS_A_FIELD = 'Send at least one of name, billing_email and settings';
+
+type OrganizationChanges = Partial<
+  Pick<Organization, 'name' | 'billingEmail' | 'mfaRequired' | 'enforceSso' | 'ssoProvider'>
+>;
+
+@Injectable()
+export class OrganizationsService {
+  private readonly logger = new Logger(OrganizationsService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(Organization) private readonly organizations: Repository<Organization>,
+  ) {}
+
+  /**
+   * Creates an organization on the free tier with the caller as its owner, both rows in one
+   * transaction. A taken slug surfaces as the database's unique violation (409), so racing
+   * creates of one slug have exactly one winner.
+   */
+  async create(user: AuthenticatedUser, input: CreateOrganizationDto): Promise<Organization> {
+    const settings = {
+      mfaRequired: input.settings?.mfa_required ?? false,
+      enforceSso: input.settings?.enforce_sso ?? false,
+      ssoProvider: input.settings?.sso_provider ?? null,
+    };
+    assertSsoProviderRule(settings.enforceSso, settings.ssoProvider, 'settings.enforce_sso');
+    const quotas = TIER_QUOTAS[OrganizationTier.Free];
+    const organization = this.organizations.create({
+      orgId: newOrganizationId(),
+      name: input.name,
+      slug: input.slug,
+      billingEmail: input.billing_email,
+      cloudRegion: input.cloud_region ?? DEFAULT_CLOUD_REGION,
+      tier: OrganizationTier.Free,
+      status: OrganizationStatus.Active,
+      stripeCustomerId: null,
+      stripeSubscriptionId: null,
+      ...settings,
+      monthlyCreditLimit: quotas.monthlyCreditLimit,
+      creditsUsed: 0,
+      maxConcurrentQueries: quotas.maxConcurrentQueries,
+      storageLimitGb: quotas.storageLimitGb,
+    });
+
+    await this.dataSource.transaction(async (manager) => {
+      await manager.insert(Organization, organization);
+      await manager.insert(OrganizationMembership, {
+        id: randomUUID(),
+        orgId: organization.orgId,
+        userId: user.userId,
+        email: user.email,
+        name: user.name,
+        role: OrganizationRole.Owner,
+        status: MembershipStatus.Active,
+        invitationExpiresAt: null,
+      });
+    });
+    this.logger.log({
+      message: 'organization created',
+      org_id: organization.orgId,
+      user_id: user.userId,
+    });
+
+    return organization;
+  }
+
+  /**
+   * The organization and the caller's role in it, in one query, when the caller is an active
+   * member; `null` otherwise, including for ids that cannot exist.
+   */
+  async findAccess(orgId: string, userId: string): Promise<OrganizationAccess | null> {
+    if (!isOrganizationId(orgId)) {
+      return null;
+    }
+    const { entities, raw } = await this.organizations
+      .createQueryBuilder('organization')
+      .innerJoin(
+        OrganizationMembership,
+        'membership',
+        'membership.orgId = organization.orgId AND membership.userId = :userId ' +
+          'AND membership.status = :active',
+        { userId, active: MembershipStatus.Active },
+      )
+      .addSelect('membership.role', 'membership_role')
+      .where('organization.orgId = :orgId', { orgId })
+      .getRawAndEntities<{ membership_role: OrganizationRole }>();
+    if (entities.length === 0) {
+      return null;
+    }
+
+    return { organization: entities[0], role: raw[0].membership_role };
+  }
+
+  /**
+   * Applies a partial update. Settings merge key by key; `slug` and `cloud_region` are accepted
+   * only when unchanged. A request that changes nothing writes nothing, so `updated_at` stays.
+   */
+  async update(access: OrganizationAccess, input: UpdateOrganizationDto): Promise<Organization> {
+    const current = access.organization;
+    assertImmutableFieldsUnchanged(current, input);
+    if (
+      input.name === undefined &&
+      input.billing_email === undefined &&
+      input.settings === undefined
+    ) {
+      throw DomainError.validation([], UPDATE_NEEDS_A_FIELD);
+    }
+    const changes = diff(current, {
+      name: input.name,
+      billingEmail: input.billing_email,
+      mfaRequired: input.settings?.mfa_required,
+      enforceSso: input.settings?.enforce_sso,
+      ssoProvider: input.settings?.sso_provider,
+    });
+    assertSsoProviderRule(
+      changes.enforceSso ?? current.enforceSso,
+      changes.ssoProvider !== undefined ? changes.ssoProvider : current.ssoProvider,
+      input.settings?.sso_provider === null ? 'settings.sso_provider' : 'settings.enforce_sso',
+    );
+    if (Object.keys(changes).length === 0) {
+      return current;
+    }
+
+    const result = await this.organizations
+      .createQueryBuilder()
+      .update(Organization)
+      .set(changes)
+      .where('orgId = :orgId', { orgId: current.orgId })
+      .returning('*')
+      .execute();
+    const [row] = result.raw as Record<string, unknown>[];
+    if (!row) {
+      throw DomainError.notFound('Organization not found');
+    }
+    this.logger.log({
+      message: 'organization updated',
+      org_id: current.orgId,
+      fields: Object.keys(changes),
+    });
+
+    return hydrateEntity(this.dataSource, Organization, row);
+  }
+}
+
+function assertImmutableFieldsUnchanged(current: Organization, input: UpdateOrganizationDto): void {
+  const violations: FieldError[] = [];
+  if (input.slug !== undefined && input.slug !== current.slug) {
+    violations.push({
+      field: 'slug',
+      constraint: 'immutable',
+      message: 'slug cannot be changed after creation',
+    });
+  }
+  if (input.cloud_region !== undefined && input.cloud_region !== current.cloudRegion) {
+    violations.push({
+      field: 'cloud_region',
+      constraint: 'immutable',
+      message:
+        'cloud_region cannot be changed after creation; create a new organization in the ' +
+        'other region and migrate the data',
+    });
+  }
+  if (violations.length > 0) {
+    throw DomainError.validation(violations);
+  }
+}
+
+function assertSsoProviderRule(
+  enforceSso: boolean,
+  ssoProvider: SsoProvider | null,
+  field: string,
+): void {
+  if (enforceSso && ssoProvider === null) {
+    throw DomainError.validation([
+      { field, constraint: 'requires_sso_provider', message: SSO_PROVIDER_REQUIRED },
+    ]);
+  }
+}
+
+/** The requested values that differ from the stored ones; `undefined` means "not sent". */
+function diff(current: Organization, requested: OrganizationChanges): OrganizationChanges {
+  const changes: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(requested)) {
+    if (value !== undefined && current[key as keyof Organization] !== value) {
+      changes[key] = value;
+    }
+  }
+
+  return changes as OrganizationChanges;
+}

@@ -1,0 +1,48 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { createApp, type RunningApp } from '../../src/app.factory.js';
+import { loadAppConfig } from '../../src/config/app-config.js';
+import { ApiClient } from './http.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { TEST_JWT_SECRET } from './tokens.js';
+
+export interface TestApp {
+  api: ApiClient;
+  baseUrl: string;
+  running: RunningApp;
+  dataSource: DataSource;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the whole service on a fresh database (embedded PGlite, or a new database on the
+ * server of TEST_DATABASE_URL) and a loopback port, exactly as `npm start` builds it.
+ */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database: TestDatabase = await createTestDatabase();
+  const config = loadAppConfig({
+    NODE_ENV: 'test',
+    JWT_SECRET: TEST_JWT_SECRET,
+    LOG_LEVEL: 'error',
+    ...(database.url ? { DATABASE_URL: database.url } : {}),
+    ...env,
+  });
+  const running = await createApp(config, { inMemoryDatabase: true, logger: false });
+  await running.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = running.app.getHttpServer().address();
+  if (!address || typeof address === 'string') {
+    throw new Error('the test app has no TCP address');
+  }
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+
+  return {
+    api: new ApiClient(baseUrl),
+    baseUrl,
+    running,
+    dataSource: running.app.get(DataSource),
+    close: async () => {
+      await running.close();
+      await database.drop();
+    },
+  };
+}
