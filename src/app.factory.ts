@@ -1,10 +1,12 @@
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module.js';
 import { loadOrCreateDevelopmentSecret } from './auth/development-secret.js';
 import { DEFAULT_CLOCK_TOLERANCE_SECONDS } from './auth/jwt-options.js';
 import { type AppConfig, isProduction, type JwtKeySource } from './config/app-config.js';
+import { replyWithError } from './common/errors/error-reply.js';
 import { requestIdFrom, REQUEST_ID_HEADER } from './common/http/request-id.js';
 import { RouteRegistry } from './common/http/route-registry.js';
 import { describeDatabaseUrl } from './database/data-source-options.js';
@@ -73,7 +75,6 @@ export async function createApp(
         abortOnError: false,
       },
     );
-    app.enableShutdownHooks();
     if (config.swaggerEnabled) {
       setupSwagger(app);
     }
@@ -110,6 +111,10 @@ function createHttpAdapter(routes: RouteRegistry): FastifyAdapter {
       requestIdFrom(request.headers[REQUEST_ID_HEADER]),
     return503OnClosing: true,
     logger: false,
+    // Malformed URLs and over-long path parameters are refused before routing; they get the
+    // same envelope as every other error.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) =>
+      replyWithError(error, request, reply, routes),
   });
   const fastify = adapter.getInstance();
   // Only JSON bodies are accepted; any other content type is 415.

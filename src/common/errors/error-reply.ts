@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { RouteRegistry } from '../http/route-registry.js';
+import { REQUEST_ID_HEADER } from '../http/request-id.js';
+import type { RouteRegistry } from '../http/route-registry.js';
 import { toErrorResponse } from './error-response.js';
 
 const logger = new Logger('Errors');
@@ -43,6 +44,7 @@ export function replyWithError(
   void reply
     .status(response.status)
     .headers(response.headers)
+    .header(REQUEST_ID_HEADER, request.id)
     .header('content-type', 'application/json; charset=utf-8')
     .send(JSON.stringify(response.body));
 }

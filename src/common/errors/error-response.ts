@@ -42,6 +42,8 @@ const FASTIFY_ERRORS: Readonly<Record<string, [ErrorCode, string]>> = {
     ErrorCode.ValidationError,
     'Content-Length does not match the body that was sent',
   ],
+  FST_ERR_MAX_PARAM_LENGTH: [ErrorCode.ValidationError, 'A path parameter is too long'],
+  FST_ERR_BAD_URL: [ErrorCode.ValidationError, 'The URL is malformed'],
   FST_ERR_CTP_INVALID_CONTENT_ENCODING: [
     ErrorCode.UnsupportedMediaType,
     'Content-Encoding is not supported',
