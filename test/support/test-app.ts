@@ -16,18 +16,25 @@ export interface TestApp {
 
 /**
  * Starts the whole service on a fresh database (embedded PGlite, or a new database on the
- * server of TEST_DATABASE_URL) and a loopback port, exactly as `npm start` builds it.
+ * server of TEST_DATABASE_URL) and a loopback port, exactly as `npm start` builds it. With
+ * `dataDir`, the embedded database is kept on disk there instead, as `npm start` keeps it.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database: TestDatabase = await createTestDatabase();
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { dataDir?: string } = {},
+): Promise<TestApp> {
+  const database: TestDatabase = options.dataDir
+    ? { url: undefined, drop: async () => undefined }
+    : await createTestDatabase();
   const config = loadAppConfig({
     NODE_ENV: 'test',
     JWT_SECRET: TEST_JWT_SECRET,
     LOG_LEVEL: 'error',
     ...(database.url ? { DATABASE_URL: database.url } : {}),
+    ...(options.dataDir ? { DATA_DIR: options.dataDir } : {}),
     ...env,
   });
-  const running = await createApp(config, { inMemoryDatabase: true, logger: false });
+  const running = await createApp(config, { inMemoryDatabase: !options.dataDir, logger: false });
   await running.app.listen({ port: 0, host: '127.0.0.1' });
   const address = running.app.getHttpServer().address();
   if (!address || typeof address === 'string') {
