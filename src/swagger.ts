@@ -1,5 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import {
+  DocumentBuilder,
+  type OpenAPIObject,
+  type ResponseObject,
+  SwaggerModule,
+} from '@nestjs/swagger';
 
 export const SWAGGER_UI_PATH = 'docs';
 export const OPENAPI_JSON_PATH = 'docs-json';
@@ -22,9 +27,43 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .build();
 
-  return SwaggerModule.createDocument(app, config, {
+  const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controller, method) => method,
   });
+
+  return describeCrossCuttingBehaviour(document);
+}
+
+const REQUEST_ID_HEADER_DOC = {
+  description:
+    'Identifies the request in logs; on errors equal to `error.request_id`. A well-formed ' +
+    'incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept.',
+  schema: { type: 'string', pattern: '^req_[A-Za-z0-9_-]{1,64}$' },
+};
+
+/**
+ * Adds what every operation shares, in one place rather than on each handler: the
+ * `X-Request-Id` header on every response, and the roles from `@OrgRoles()` in the description.
+ */
+function describeCrossCuttingBehaviour(document: OpenAPIObject): OpenAPIObject {
+  for (const pathItem of Object.values(document.paths)) {
+    for (const operation of Object.values(pathItem)) {
+      if (typeof operation !== 'object' || operation === null || !('responses' in operation)) {
+        continue;
+      }
+      const roles = (operation as { 'x-required-roles'?: string[] })['x-required-roles'];
+      if (roles) {
+        operation.description =
+          `${operation.description ?? ''}\n\n**Roles:** ${roles.join(', ')}. The caller's ` +
+          'stored membership decides; a non-member gets 404 as if the organization did not exist.';
+      }
+      for (const response of Object.values(operation.responses ?? {}) as ResponseObject[]) {
+        response.headers = { ...response.headers, 'X-Request-Id': REQUEST_ID_HEADER_DOC };
+      }
+    }
+  }
+
+  return document;
 }
 
 /** Serves Swagger UI at `/docs` and the document at `/docs-json`, both without a token. */

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Put } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiBody,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
@@ -11,6 +12,13 @@ import { CurrentUser } from '../auth/current-user.decorator.js';
 import { ErrorCode } from '../common/errors/error-code.js';
 import { ApiErrorResponses } from '../common/swagger/api-error-responses.decorator.js';
 import { CreateOrganizationDto } from './dto/create-organization.dto.js';
+import {
+  CREATE_ORGANIZATION_EXAMPLE,
+  CREATED_ORGANIZATION_EXAMPLE,
+  ORGANIZATION_EXAMPLE,
+  UPDATE_ORGANIZATION_EXAMPLE,
+  UPDATED_ORGANIZATION_EXAMPLE,
+} from './dto/organization.examples.js';
 import { OrganizationResponse } from './dto/organization.response.js';
 import { UpdateOrganizationDto } from './dto/update-organization.dto.js';
 import { CurrentOrganizationAccess, type OrganizationAccess } from './organization-access.js';
@@ -40,7 +48,15 @@ export class OrganizationsController {
     description:
       'Creates a new organization on the free tier. The authenticated user becomes its owner.',
   })
-  @ApiCreatedResponse({ type: OrganizationResponse, description: 'The created organization' })
+  @ApiBody({
+    type: CreateOrganizationDto,
+    examples: { 'reference page': { value: CREATE_ORGANIZATION_EXAMPLE } },
+  })
+  @ApiCreatedResponse({
+    type: OrganizationResponse,
+    description: 'The created organization',
+    example: CREATED_ORGANIZATION_EXAMPLE,
+  })
   @ApiErrorResponses(...BODY_ERRORS, ErrorCode.Unauthorized, {
     code: ErrorCode.Conflict,
     description: 'Slug already in use',
@@ -61,7 +77,11 @@ export class OrganizationsController {
     summary: 'Get organization',
     description: 'Retrieves organization details. Requires membership in the organization.',
   })
-  @ApiOkResponse({ type: OrganizationResponse, description: 'The organization' })
+  @ApiOkResponse({
+    type: OrganizationResponse,
+    description: 'The organization',
+    example: ORGANIZATION_EXAMPLE,
+  })
   get(@CurrentOrganizationAccess() access: OrganizationAccess): OrganizationResponse {
     return toOrganizationResponse(access.organization);
   }
@@ -75,7 +95,15 @@ export class OrganizationsController {
       'Updates the name, billing email or settings; requires the owner or admin role. ' +
       'Settings merge key by key. `slug` and `cloud_region` cannot change.',
   })
-  @ApiOkResponse({ type: OrganizationResponse, description: 'The updated organization' })
+  @ApiBody({
+    type: UpdateOrganizationDto,
+    examples: { 'reference page': { value: UPDATE_ORGANIZATION_EXAMPLE } },
+  })
+  @ApiOkResponse({
+    type: OrganizationResponse,
+    description: 'The updated organization',
+    example: UPDATED_ORGANIZATION_EXAMPLE,
+  })
   @ApiErrorResponses(...BODY_ERRORS, {
     code: ErrorCode.Conflict,
     description: 'The organization changed concurrently in a way that conflicts',

@@ -33,12 +33,6 @@ export function ApiErrorResponses(...specs: ErrorResponseSpec[]): MethodDecorato
     return ApiResponse({
       status: HTTP_STATUS_BY_CODE[code],
       description: `${code}: ${description}`,
-      headers: {
-        'X-Request-Id': {
-          description: 'Identifies the request; equal to error.request_id.',
-          schema: { type: 'string' },
-        },
-      },
       content: {
         'application/json': {
           schema: { $ref: getSchemaPath(ErrorEnvelopeSchema) },
