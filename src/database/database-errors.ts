@@ -11,6 +11,11 @@ const CONSTRAINT_ERRORS: Readonly<Record<string, () => DomainError>> = {
     DomainError.conflict('slug is already in use', {
       fields: [{ field: 'slug', constraint: 'unique', message: 'slug is already in use' }],
     }),
+  uq_memberships_pending_invitation: () =>
+    DomainError.conflict('There is already a pending invitation for this email address'),
+  uq_memberships_org_user: () => DomainError.conflict('This user is already a member'),
+  uq_memberships_one_owner: () =>
+    DomainError.conflict('The organization already has an owner; ownership moves by transfer'),
   ck_organizations_enforce_sso_needs_provider: () =>
     DomainError.conflict(
       'settings.enforce_sso can be true only while settings.sso_provider is set; ' +

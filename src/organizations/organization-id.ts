@@ -1,34 +1,12 @@
-import { randomBytes } from 'node:crypto';
-
-const BASE32_ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
-const RANDOM_BYTES = 10;
+import { newPrefixedId, prefixedIdPattern } from '../common/ids.js';
 
 /** `org_` and 16 characters of lowercase base32: 80 random bits. */
-export const ORGANIZATION_ID_PATTERN = /^org_[a-z2-7]{16}$/;
+export const ORGANIZATION_ID_PATTERN = prefixedIdPattern('org');
 
 export function newOrganizationId(): string {
-  return `org_${toBase32(randomBytes(RANDOM_BYTES))}`;
+  return newPrefixedId('org');
 }
 
 export function isOrganizationId(value: string): boolean {
   return ORGANIZATION_ID_PATTERN.test(value);
-}
-
-function toBase32(bytes: Buffer): string {
-  let bits = 0;
-  let buffer = 0;
-  let output = '';
-  for (const byte of bytes) {
-    buffer = (buffer << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      output += BASE32_ALPHABET[(buffer >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) {
-    output += BASE32_ALPHABET[(buffer << (5 - bits)) & 31];
-  }
-
-  return output;
 }

@@ -5,6 +5,7 @@ import { DomainError } from '../common/errors/domain-error.js';
 import { type RequestWithOrganizationAccess } from './organization-access.js';
 import { OrganizationRole } from './organization-role.enum.js';
 import { ORG_ID_PARAM, ORG_ROLES_KEY } from './org-roles.constants.js';
+import { assertOrganizationSecurity } from './organization-security.js';
 import { OrganizationsService } from './organizations.service.js';
 
 export const ORGANIZATION_NOT_FOUND = 'Organization not found';
@@ -41,6 +42,7 @@ export class OrganizationRoleGuard implements CanActivate {
     if (!access) {
       throw DomainError.notFound(ORGANIZATION_NOT_FOUND);
     }
+    assertOrganizationSecurity(access.organization, request.user);
     if (!allowedRoles.includes(access.role)) {
       throw DomainError.forbidden(
         `This requires one of the roles ${allowedRoles.join(', ')}; yours is ${access.role}`,

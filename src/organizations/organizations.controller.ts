@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Put, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -19,7 +19,8 @@ import {
   UPDATE_ORGANIZATION_EXAMPLE,
   UPDATED_ORGANIZATION_EXAMPLE,
 } from './dto/organization.examples.js';
-import { OrganizationResponse } from './dto/organization.response.js';
+import { OrganizationPageResponse, OrganizationResponse } from './dto/organization.response.js';
+import { ListQueryDto } from '../common/pagination/list-query.dto.js';
 import { UpdateOrganizationDto } from './dto/update-organization.dto.js';
 import { CurrentOrganizationAccess, type OrganizationAccess } from './organization-access.js';
 import { ALL_ORGANIZATION_ROLES, OrganizationRole } from './organization-role.enum.js';
@@ -70,6 +71,31 @@ export class OrganizationsController {
     return toOrganizationResponse(organization);
   }
 
+  @Get()
+  @ApiOperation({
+    operationId: 'listOrganizations',
+    summary: 'List your organizations',
+    description:
+      'The organizations you are an active member of, each with your `role`, newest first. ' +
+      'Keyset pagination: pass `pagination.cursor` back as `cursor` for the next page.',
+  })
+  @ApiOkResponse({ type: OrganizationPageResponse, description: 'A page of organizations' })
+  @ApiErrorResponses(ErrorCode.ValidationError, ErrorCode.Unauthorized)
+  async list(
+    @CurrentUser() user: AuthenticatedUser,
+    @Query() query: ListQueryDto,
+  ): Promise<OrganizationPageResponse> {
+    const page = await this.organizations.listForUser(user.userId, query);
+
+    return {
+      data: page.data.map((access) => ({
+        ...toOrganizationResponse(access.organization),
+        role: access.role,
+      })),
+      pagination: page.pagination,
+    };
+  }
+
   @Get(':org_id')
   @OrgRoles(...ALL_ORGANIZATION_ROLES)
   @ApiOperation({
@@ -110,9 +136,10 @@ export class OrganizationsController {
   })
   async update(
     @CurrentOrganizationAccess() access: OrganizationAccess,
+    @CurrentUser() user: AuthenticatedUser,
     @Body() body: UpdateOrganizationDto,
   ): Promise<OrganizationResponse> {
-    const organization = await this.organizations.update(access, body);
+    const organization = await this.organizations.update(access, user, body);
 
     return toOrganizationResponse(organization);
   }

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OrganizationMembership } from './entities/organization-membership.entity.js';
 import { Organization } from './entities/organization.entity.js';
+import { MembersController } from './members/members.controller.js';
+import { MembersService } from './members/members.service.js';
 import { OrganizationRoleGuard } from './organization-role.guard.js';
 import { OrganizationsController } from './organizations.controller.js';
 import { OrganizationsService } from './organizations.service.js';
@@ -12,8 +14,8 @@ import { OrganizationsService } from './organizations.service.js';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([Organization, OrganizationMembership])],
-  controllers: [OrganizationsController],
-  providers: [OrganizationsService, OrganizationRoleGuard],
-  exports: [OrganizationsService, OrganizationRoleGuard],
+  controllers: [OrganizationsController, MembersController],
+  providers: [OrganizationsService, MembersService, OrganizationRoleGuard],
+  exports: [OrganizationsService, MembersService, OrganizationRoleGuard],
 })
 export class OrganizationsModule {}

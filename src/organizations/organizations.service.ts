@@ -1,10 +1,17 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { type AuthenticatedUser } from '../auth/authenticated-user.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { type FieldError } from '../common/errors/error-envelope.js';
+import { newPrefixedId } from '../common/ids.js';
+import {
+  cursorTimestampSql,
+  decodeCursor,
+  type Page,
+  toPage,
+} from '../common/pagination/cursor.js';
+import { DEFAULT_PAGE_SIZE, type ListQueryDto } from '../common/pagination/list-query.dto.js';
 import { hydrateEntity } from '../database/hydrate.js';
 import { CreateOrganizationDto } from './dto/create-organization.dto.js';
 import { UpdateOrganizationDto } from './dto/update-organization.dto.js';
@@ -19,11 +26,15 @@ import {
   TIER_QUOTAS,
 } from './organization-catalog.js';
 import { isOrganizationId, newOrganizationId } from './organization-id.js';
+import { assertNoSelfLockout } from './organization-security.js';
 import { MembershipStatus, OrganizationRole } from './organization-role.enum.js';
 
 const SSO_PROVIDER_REQUIRED =
   'settings.enforce_sso can be true only while settings.sso_provider is set';
 const UPDATE_NEEDS_A_FIELD = 'Send at least one of name, billing_email and settings';
+
+/** The settings of an organization before any restriction, to judge a create like a change. */
+const UNRESTRICTED = { mfaRequired: false, enforceSso: false, ssoProvider: null } as Organization;
 
 type OrganizationChanges = Partial<
   Pick<Organization, 'name' | 'billingEmail' | 'mfaRequired' | 'enforceSso' | 'ssoProvider'>
@@ -50,6 +61,7 @@ export class OrganizationsService {
       ssoProvider: input.settings?.sso_provider ?? null,
     };
     assertSsoProviderRule(settings.enforceSso, settings.ssoProvider, 'settings.enforce_sso');
+    assertNoSelfLockout(UNRESTRICTED, settings, user);
     const quotas = TIER_QUOTAS[OrganizationTier.Free];
     const organization = this.organizations.create({
       orgId: newOrganizationId(),
@@ -71,7 +83,7 @@ export class OrganizationsService {
     await this.dataSource.transaction(async (manager) => {
       await manager.insert(Organization, organization);
       await manager.insert(OrganizationMembership, {
-        id: randomUUID(),
+        id: newPrefixedId('mbr'),
         orgId: organization.orgId,
         userId: user.userId,
         email: user.email,
@@ -117,11 +129,61 @@ export class OrganizationsService {
     return { organization: entities[0], role: raw[0].membership_role };
   }
 
+  /** The caller's organizations with their role in each, newest first, keyset-paginated. */
+  async listForUser(
+    userId: string,
+    query: ListQueryDto,
+  ): Promise<Page<OrganizationAccess & { id: string }>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const memberOf = () =>
+      this.organizations
+        .createQueryBuilder('organization')
+        .innerJoin(
+          OrganizationMembership,
+          'membership',
+          'membership.orgId = organization.orgId AND membership.userId = :userId ' +
+            'AND membership.status = :active',
+          { userId, active: MembershipStatus.Active },
+        );
+
+    const pageQuery = memberOf()
+      .addSelect('membership.role', 'membership_role')
+      .addSelect(cursorTimestampSql('organization.created_at'), 'cursor_created_at')
+      .orderBy('organization.createdAt', 'DESC')
+      .addOrderBy('organization.orgId', 'DESC')
+      .limit(limit + 1);
+    if (query.cursor) {
+      const position = decodeCursor(query.cursor);
+      pageQuery.andWhere(
+        '(organization.createdAt, organization.orgId) < (:createdAt::timestamptz, :id)',
+        { createdAt: position.createdAt, id: position.id },
+      );
+    }
+    const [{ entities, raw }, total] = await Promise.all([
+      pageQuery.getRawAndEntities<{
+        membership_role: OrganizationRole;
+        cursor_created_at: string;
+      }>(),
+      memberOf().getCount(),
+    ]);
+    const accesses = entities.map((organization, index) => ({
+      id: organization.orgId,
+      organization,
+      role: raw[index].membership_role,
+    }));
+
+    return toPage(accesses, raw, limit, total);
+  }
+
   /**
    * Applies a partial update. Settings merge key by key; `slug` and `cloud_region` are accepted
    * only when unchanged. A request that changes nothing writes nothing, so `updated_at` stays.
    */
-  async update(access: OrganizationAccess, input: UpdateOrganizationDto): Promise<Organization> {
+  async update(
+    access: OrganizationAccess,
+    user: AuthenticatedUser,
+    input: UpdateOrganizationDto,
+  ): Promise<Organization> {
     const current = access.organization;
     assertImmutableFieldsUnchanged(current, input);
     if (
@@ -138,11 +200,17 @@ export class OrganizationsService {
       enforceSso: input.settings?.enforce_sso,
       ssoProvider: input.settings?.sso_provider,
     });
+    const nextSettings = {
+      mfaRequired: changes.mfaRequired ?? current.mfaRequired,
+      enforceSso: changes.enforceSso ?? current.enforceSso,
+      ssoProvider: changes.ssoProvider !== undefined ? changes.ssoProvider : current.ssoProvider,
+    };
     assertSsoProviderRule(
-      changes.enforceSso ?? current.enforceSso,
-      changes.ssoProvider !== undefined ? changes.ssoProvider : current.ssoProvider,
+      nextSettings.enforceSso,
+      nextSettings.ssoProvider,
       input.settings?.sso_provider === null ? 'settings.sso_provider' : 'settings.enforce_sso',
     );
+    assertNoSelfLockout(current, nextSettings, user);
     if (Object.keys(changes).length === 0) {
       return current;
     }

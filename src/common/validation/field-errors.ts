@@ -12,6 +12,8 @@ const CONSTRAINT_NAMES: Readonly<Record<string, string>> = {
   isBoolean: 'type',
   isObject: 'type',
   isInt: 'type',
+  min: 'range',
+  max: 'range',
   nestedValidation: 'type',
   maxLength: 'length',
   minLength: 'length',

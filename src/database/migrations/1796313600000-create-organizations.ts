@@ -43,7 +43,7 @@ export class CreateOrganizations1796313600000 implements MigrationInterface {
 
     await queryRunner.query(`
       CREATE TABLE organization_memberships (
-        id uuid PRIMARY KEY,
+        id varchar(32) PRIMARY KEY,
         org_id varchar(32) NOT NULL REFERENCES organizations (org_id) ON DELETE CASCADE,
         user_id varchar(255),
         email varchar(254),
@@ -57,7 +57,12 @@ export class CreateOrganizations1796313600000 implements MigrationInterface {
           role IN ('owner', 'admin', 'developer', 'analyst', 'auditor', 'service_account')
         ),
         CONSTRAINT ck_memberships_status CHECK (status IN ('active', 'invited', 'suspended')),
-        CONSTRAINT ck_memberships_identity CHECK (user_id IS NOT NULL OR email IS NOT NULL)
+        CONSTRAINT ck_memberships_identity CHECK (user_id IS NOT NULL OR email IS NOT NULL),
+        CONSTRAINT ck_memberships_invitation CHECK (
+          (status = 'invited') = (user_id IS NULL) AND
+          (status = 'invited') = (invitation_expires_at IS NOT NULL)
+        ),
+        CONSTRAINT ck_memberships_owner_active CHECK (role <> 'owner' OR status = 'active')
       )
     `);
     await queryRunner.query(
@@ -69,7 +74,18 @@ export class CreateOrganizations1796313600000 implements MigrationInterface {
          ON organization_memberships (org_id) WHERE role = 'owner'`,
     );
     await queryRunner.query(
+      `CREATE UNIQUE INDEX uq_memberships_pending_invitation
+         ON organization_memberships (org_id, lower(email)) WHERE status = 'invited'`,
+    );
+    await queryRunner.query(
       `CREATE INDEX ix_memberships_user ON organization_memberships (user_id, org_id)`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX ix_memberships_org_created
+         ON organization_memberships (org_id, created_at DESC, id DESC)`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX ix_organizations_created ON organizations (created_at DESC, org_id DESC)`,
     );
   }
 

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { OrganizationRole } from '../organization-role.enum.js';
 import {
   CloudRegion,
   OrganizationStatus,
@@ -102,4 +103,26 @@ export class OrganizationResponse {
     readOnly: true,
   })
   updated_at: string;
+}
+
+/** An organization in the caller's list, with the caller's role in it. */
+export class OrganizationWithRoleResponse extends OrganizationResponse {
+  @ApiProperty({ enum: OrganizationRole, enumName: 'OrganizationRole', example: 'owner' })
+  role: OrganizationRole;
+}
+
+export class OrganizationPageResponse {
+  @ApiProperty({ type: () => [OrganizationWithRoleResponse] })
+  data: OrganizationWithRoleResponse[];
+
+  @ApiProperty({
+    type: 'object',
+    properties: {
+      cursor: { type: 'string', nullable: true, description: 'Pass as `cursor` for the next page' },
+      has_more: { type: 'boolean' },
+      total: { type: 'integer', description: 'Items over all pages' },
+    },
+    required: ['cursor', 'has_more', 'total'],
+  })
+  pagination: { cursor: string | null; has_more: boolean; total: number };
 }

@@ -13,7 +13,8 @@ import { MembershipStatus, OrganizationRole } from '../organization-role.enum.js
 @Index('uq_memberships_one_owner', ['orgId'], { unique: true, where: `role = 'owner'` })
 @Index('ix_memberships_user', ['userId', 'orgId'])
 export class OrganizationMembership {
-  @PrimaryColumn({ type: 'uuid' })
+  /** `mbr_...` for a membership made directly, `inv_...` for one that began as an invitation. */
+  @PrimaryColumn({ type: 'varchar', length: 32 })
   id: string;
 
   @Column({ name: 'org_id', type: 'varchar', length: 32 })

@@ -1,0 +1,33 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsOptionalNotNull } from '../validation/field-rules.js';
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 200;
+
+/** `limit` and `cursor` of every list; subclasses add their filters. Unknown parameters: 400. */
+export class ListQueryDto {
+  @ApiPropertyOptional({
+    description: 'Items per page.',
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_PAGE_SIZE,
+    default: DEFAULT_PAGE_SIZE,
+  })
+  @Max(MAX_PAGE_SIZE, { message: `limit must be at most ${MAX_PAGE_SIZE}` })
+  @Min(1, { message: 'limit must be at least 1' })
+  @IsInt({ message: 'limit must be a whole number' })
+  @IsOptionalNotNull()
+  @Type(() => Number)
+  limit?: number;
+
+  @ApiPropertyOptional({
+    description: 'Opaque position from the previous page (`pagination.cursor`).',
+    maxLength: 200,
+  })
+  @MaxLength(200, { message: 'cursor is not one this service issued' })
+  @IsString({ message: 'cursor must be a string' })
+  @IsOptionalNotNull()
+  cursor?: string;
+}
