@@ -136,7 +136,7 @@ describe('loadAppConfig', () => {
       });
     });
 
-    it('accepts a JWT_PUBLIC_KEY written on one line with literal \\n and restores the newlines', () => {
+    it('accepts a JWT_PUBLIC_KEY on one line with literal \\n, restoring the newlines', () => {
       const pem = rsaPublicKeyPem();
       const oneLine = pem.replace(/\n/g, '\\n');
       const key = loadAppConfig({ JWT_PUBLIC_KEY: oneLine }).jwt.key;

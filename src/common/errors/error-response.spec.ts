@@ -205,7 +205,7 @@ describe('toErrorResponse', () => {
   });
 
   describe('unforeseen errors', () => {
-    it('answers an unknown Error with 500 INTERNAL_ERROR, never its message, and marks it unexpected', () => {
+    it('answers an unknown Error with 500 INTERNAL_ERROR, not its message, as unexpected', () => {
       const error = new TypeError("Cannot read properties of undefined (reading 'orgId')");
       const response = toErrorResponse(error, REQUEST);
 
