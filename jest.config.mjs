@@ -27,7 +27,7 @@ export default {
       displayName: 'e2e',
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.e2e-spec.ts'],
-      testTimeout: 60_000,
     },
   ],
+  testTimeout: 60_000,
 };

@@ -4,9 +4,10 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module.js';
 import { loadOrCreateDevelopmentSecret } from './auth/development-secret.js';
-import { DEFAULT_CLOCK_TOLERANCE_SECONDS } from './auth/jwt-options.js';
+import { jwtSettingsFor } from './auth/jwt-options.js';
 import { type AppConfig, isProduction, type JwtKeySource } from './config/app-config.js';
 import { replyWithError } from './common/errors/error-reply.js';
+import { registerJsonOnlyBodyParsing } from './common/http/body-parsing.js';
 import { requestIdFrom, REQUEST_ID_HEADER } from './common/http/request-id.js';
 import { RouteRegistry } from './common/http/route-registry.js';
 import { describeDatabaseUrl } from './database/data-source-options.js';
@@ -61,10 +62,9 @@ export async function createApp(
           statementTimeoutMs: config.dbStatementTimeoutMs,
         },
         jwt: {
-          key: jwtKey,
+          ...jwtSettingsFor(jwtKey),
           issuer: config.jwt.issuer,
           audience: config.jwt.audience,
-          clockToleranceSeconds: DEFAULT_CLOCK_TOLERANCE_SECONDS,
         },
       }),
       adapter,
@@ -117,8 +117,7 @@ function createHttpAdapter(routes: RouteRegistry): FastifyAdapter {
       replyWithError(error, request, reply, routes),
   });
   const fastify = adapter.getInstance();
-  // Only JSON bodies are accepted; any other content type is 415.
-  fastify.removeContentTypeParser('text/plain');
+  registerJsonOnlyBodyParsing(fastify);
   fastify.addHook('onRoute', (route) => routes.register(route.url, route.method));
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);

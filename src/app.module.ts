@@ -1,8 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
-import { AuthModule } from './auth/auth.module.js';
 import { JwtAuthGuard } from './auth/jwt-auth.guard.js';
-import { type JwtVerificationOptions } from './auth/jwt-options.js';
+import { type JwtSettings } from './auth/jwt-options.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { RouteRegistry } from './common/http/route-registry.js';
 import { RequestValidationPipe } from './common/validation/body-validation.pipe.js';
@@ -13,7 +12,7 @@ import { OrganizationsModule } from './organizations/organizations.module.js';
 
 export interface AppModuleOptions {
   database: DatabaseConnectionSettings;
-  jwt: JwtVerificationOptions;
+  jwt: JwtSettings;
   routes: RouteRegistry;
 }
 
@@ -25,14 +24,14 @@ export class AppModule {
       module: AppModule,
       imports: [
         DatabaseModule.forRoot(options.database),
-        AuthModule.forRoot(options.jwt),
-        OrganizationsModule,
+        OrganizationsModule.forRoot({ jwt: options.jwt }),
         HealthModule,
       ],
       providers: [
         { provide: APP_GUARD, useExisting: JwtAuthGuard },
         { provide: APP_PIPE, useClass: RequestValidationPipe },
-        { provide: APP_FILTER, useFactory: () => new AllExceptionsFilter(options.routes) },
+        { provide: RouteRegistry, useValue: options.routes },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],
     };
   }

@@ -1,10 +1,8 @@
-import { bool, cleanEnv, makeValidator, num, port, str, url } from 'envalid';
+import { bool, cleanEnv, makeValidator, port, str, url } from 'envalid';
 
-/** Which key material verifies incoming tokens; the algorithm follows from it. */
-export type JwtKeySource =
-  | { kind: 'secret'; algorithm: 'HS256'; secret: string; generated: boolean }
-  | { kind: 'public-key'; algorithm: 'RS256'; publicKey: string }
-  | { kind: 'jwks'; algorithm: 'RS256'; jwksUri: string };
+import { DEFAULT_ISSUER, type JwtKeySource } from '../auth/jwt-options.js';
+
+export type { JwtKeySource };
 
 export interface AppConfig {
   nodeEnv: string;
@@ -43,6 +41,22 @@ const postgresUrl = makeValidator<string>((value) => {
   return value;
 });
 
+const positiveInteger = makeValidator<number>((value) => {
+  if (!/^[1-9]\d*$/.test(value.trim())) {
+    throw new Error('must be a positive whole number');
+  }
+
+  return Number(value);
+});
+
+const nonEmptyString = makeValidator<string>((value) => {
+  if (value.trim() === '') {
+    throw new Error('must not be empty');
+  }
+
+  return value;
+});
+
 const pemPublicKey = makeValidator<string>((value) => {
   const pem = value.replace(/\\n/g, '\n');
   if (!/-----BEGIN (RSA )?PUBLIC KEY-----/.test(pem)) {
@@ -65,13 +79,13 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       PORT: port({ default: 3000 }),
       DATABASE_URL: postgresUrl({ default: undefined }),
       DATA_DIR: str({ default: './data' }),
-      DB_POOL_SIZE: num({ default: 10 }),
-      DB_CONNECT_TIMEOUT_MS: num({ default: 5000 }),
-      DB_STATEMENT_TIMEOUT_MS: num({ default: 10000 }),
+      DB_POOL_SIZE: positiveInteger({ default: 10 }),
+      DB_CONNECT_TIMEOUT_MS: positiveInteger({ default: 5000 }),
+      DB_STATEMENT_TIMEOUT_MS: positiveInteger({ default: 10000 }),
       JWT_SECRET: str({ default: undefined }),
       JWT_PUBLIC_KEY: pemPublicKey({ default: undefined }),
       JWKS_URI: url({ default: undefined }),
-      JWT_ISSUER: str({ default: 'https://api.hatidata.com' }),
+      JWT_ISSUER: nonEmptyString({ default: DEFAULT_ISSUER }),
       JWT_AUDIENCE: str({ default: undefined }),
       LOG_LEVEL: str({ choices: ['error', 'warn', 'log', 'debug', 'verbose'], default: 'log' }),
       LOG_JSON: bool({ default: true }),
@@ -88,13 +102,6 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       },
     },
   );
-
-  if (raw.DB_POOL_SIZE < 1 || raw.DB_CONNECT_TIMEOUT_MS < 1 || raw.DB_STATEMENT_TIMEOUT_MS < 1) {
-    throw new Error(
-      'Invalid configuration: DB_POOL_SIZE, DB_CONNECT_TIMEOUT_MS and ' +
-        'DB_STATEMENT_TIMEOUT_MS must be positive',
-    );
-  }
 
   return {
     nodeEnv: raw.NODE_ENV,

@@ -42,6 +42,8 @@ const UNAVAILABLE_MESSAGES = [
   'timeout exceeded when trying to connect',
   'Client has encountered a connection error',
   'Connection is not established',
+  'Cannot use a pool after calling end on the pool',
+  'Driver not Connected',
 ];
 
 interface DriverError {
@@ -61,7 +63,13 @@ export function domainErrorFromDatabase(error: unknown): DomainError | undefined
   }
   const { code, constraint, message = '' } = driverError;
   if ((code === UNIQUE_VIOLATION || code === CHECK_VIOLATION) && constraint) {
-    return CONSTRAINT_ERRORS[constraint]?.();
+    const known = CONSTRAINT_ERRORS[constraint];
+    if (known) {
+      return known();
+    }
+  }
+  if (code === UNIQUE_VIOLATION) {
+    return DomainError.conflict('The change conflicts with data that already exists');
   }
   const unavailable =
     (code !== undefined &&

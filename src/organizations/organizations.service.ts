@@ -33,6 +33,13 @@ const SSO_PROVIDER_REQUIRED =
   'settings.enforce_sso can be true only while settings.sso_provider is set';
 const UPDATE_NEEDS_A_FIELD = 'Send at least one of name, billing_email and settings';
 
+/**
+ * Timestamps are shown in whole seconds, yet every change must move `updated_at`: a change in
+ * the same second as the previous one is stamped one second later.
+ */
+const NEXT_UPDATED_AT =
+  "GREATEST(date_trunc('second', now()), date_trunc('second', updated_at) + interval '1 second')";
+
 /** The settings of an organization before any restriction, to judge a create like a change. */
 const UNRESTRICTED = { mfaRequired: false, enforceSso: false, ssoProvider: null } as Organization;
 
@@ -218,7 +225,7 @@ export class OrganizationsService {
     const result = await this.organizations
       .createQueryBuilder()
       .update(Organization)
-      .set(changes)
+      .set({ ...changes, updatedAt: () => NEXT_UPDATED_AT })
       .where('orgId = :orgId', { orgId: current.orgId })
       .returning('*')
       .execute();

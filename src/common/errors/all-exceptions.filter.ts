@@ -1,21 +1,53 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type ArgumentsHost, Catch, type ExceptionFilter, Optional } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { REQUEST_ID_HEADER, requestIdFrom } from '../http/request-id.js';
 import { RouteRegistry } from '../http/route-registry.js';
-import { replyWithError } from './error-reply.js';
+import { renderError } from './error-reply.js';
 
-/** The one filter: every error a handler, guard or pipe raises leaves as the contract envelope. */
+interface IncomingRequest {
+  id?: unknown;
+  headers?: Record<string, string | string[] | undefined>;
+  routeOptions?: { url?: string };
+  route?: { path?: string };
+}
+
+/**
+ * The one filter: every error a handler, guard or pipe raises leaves as the contract envelope,
+ * with `X-Request-Id`. It sends through Nest's HTTP adapter, so it serves Fastify and Express
+ * hosts alike; a `RouteRegistry`, when provided, turns wrong-method 404s into 405s.
+ */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
-  constructor(private readonly routes?: RouteRegistry) {}
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Optional() private readonly routes?: RouteRegistry,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
+    const { httpAdapter } = this.adapterHost;
     const http = host.switchToHttp();
+    const request = http.getRequest<IncomingRequest>();
+    const response = http.getResponse<unknown>();
+    const requestId =
+      typeof request.id === 'string' && request.id.startsWith('req_')
+        ? request.id
+        : requestIdFrom(request.headers?.[REQUEST_ID_HEADER]);
 
-    replyWithError(
+    const rendered = renderError(
       exception,
-      http.getRequest<FastifyRequest>(),
-      http.getResponse<FastifyReply>(),
+      {
+        id: requestId,
+        method: httpAdapter.getRequestMethod(request),
+        url: httpAdapter.getRequestUrl(request),
+        route: request.routeOptions?.url ?? request.route?.path,
+      },
       this.routes,
     );
+    for (const [name, value] of Object.entries(rendered.headers)) {
+      httpAdapter.setHeader(response, name, value);
+    }
+    httpAdapter.setHeader(response, REQUEST_ID_HEADER, requestId);
+    httpAdapter.setHeader(response, 'content-type', 'application/json; charset=utf-8');
+    httpAdapter.reply(response, rendered.body, rendered.status);
   }
 }

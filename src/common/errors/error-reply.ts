@@ -2,41 +2,55 @@ import { Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { REQUEST_ID_HEADER } from '../http/request-id.js';
 import type { RouteRegistry } from '../http/route-registry.js';
-import { toErrorResponse } from './error-response.js';
+import { type ErrorRequest, type ErrorResponse, toErrorResponse } from './error-response.js';
 
 const logger = new Logger('Errors');
 
-/** Sends the envelope for `error` and logs it when it was not foreseen. */
-export function replyWithError(
+/**
+ * Renders `error` for a request and logs it: with its stack when it was not foreseen, as a
+ * warning for other 5xx answers. Sending is the caller's, so any HTTP adapter can use it.
+ */
+export function renderError(
   error: unknown,
-  request: FastifyRequest,
-  reply: FastifyReply,
+  request: ErrorRequest & { route?: string },
   routes?: RouteRegistry,
-): void {
-  const response = toErrorResponse(
-    error,
-    { id: request.id, method: request.method, url: request.url },
-    routes,
-  );
+): ErrorResponse {
+  const response = toErrorResponse(error, request, routes);
   if (response.unexpected) {
     logger.error(
       {
-        message: 'Unexpected failure',
+        message: 'unexpected failure',
         request_id: request.id,
         method: request.method,
-        route: request.routeOptions?.url,
+        route: request.route,
         error: error instanceof Error ? error.name : typeof error,
       },
       error instanceof Error ? error.stack : undefined,
     );
   } else if (response.status >= 500) {
     logger.warn({
-      message: 'Request failed',
+      message: 'request failed',
       request_id: request.id,
       status: response.status,
       code: response.body.error.code,
     });
   }
+
+  return response;
+}
+
+/** Sends the envelope straight through Fastify, for errors raised before Nest sees a request. */
+export function replyWithError(
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  routes?: RouteRegistry,
+): void {
+  const response = renderError(
+    error,
+    { id: request.id, method: request.method, url: request.url, route: request.routeOptions?.url },
+    routes,
+  );
   if (reply.sent) {
     return;
   }

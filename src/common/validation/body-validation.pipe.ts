@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { DomainError } from '../errors/domain-error.js';
 import { type FieldError } from '../errors/error-envelope.js';
+import { UnreadableBody } from '../http/body-parsing.js';
 import { toFieldErrors } from './field-errors.js';
 
 const BODY_NOT_AN_OBJECT = 'The request body must be a JSON object';
@@ -32,6 +33,9 @@ export class RequestValidationPipe implements PipeTransform {
 
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body') {
+      if (value instanceof UnreadableBody) {
+        throw value.error;
+      }
       if (!isPlainObject(value)) {
         throw DomainError.validation([], BODY_NOT_AN_OBJECT);
       }

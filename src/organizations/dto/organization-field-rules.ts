@@ -21,9 +21,9 @@ interface FieldRuleOptions {
 
 /*
  * One decorator per organization field, shared by the create and update bodies so both
- * enforce and document the same rules. class-validator runs a property's rules bottom-up and
- * stops at the first failure, so each field's rules are listed from the last to check to the
- * first.
+ * enforce and document the same rules. class-validator runs a property's rules in the order
+ * they are registered and stops at the first failure, so each list goes from presence and
+ * type to the finer rules.
  */
 
 function documented(required: boolean, options: ApiPropertyOptions): PropertyDecorator {
@@ -43,11 +43,11 @@ export function NameField({ required, doc }: FieldRuleOptions): PropertyDecorato
       example: 'Acme Corp',
       ...doc,
     }),
-    HasNoControlCharacters({ message: 'name must not contain control characters' }),
-    HasCharacterCount(1, 100, { message: 'name must be 1 to 100 characters' }),
-    IsString({ message: 'name must be a string' }),
-    presence('name', required),
     Trim(),
+    presence('name', required),
+    IsString({ message: 'name must be a string' }),
+    HasCharacterCount(1, 100, { message: 'name must be 1 to 100 characters' }),
+    HasNoControlCharacters({ message: 'name must not contain control characters' }),
   );
 }
 
@@ -64,15 +64,15 @@ export function SlugField({ required, doc }: FieldRuleOptions): PropertyDecorato
       example: 'acme-corp',
       ...doc,
     }),
-    IsNotReserved(RESERVED_SLUGS, { message: 'slug is a reserved word' }),
+    presence('slug', required),
+    IsString({ message: 'slug must be a string' }),
+    Length(3, 63, { message: 'slug must be 3 to 63 characters' }),
     Matches(SLUG_PATTERN, {
       message:
         'slug may contain only lowercase letters, digits and single hyphens, and must start ' +
         'and end with a letter or digit',
     }),
-    Length(3, 63, { message: 'slug must be 3 to 63 characters' }),
-    IsString({ message: 'slug must be a string' }),
-    presence('slug', required),
+    IsNotReserved(RESERVED_SLUGS, { message: 'slug is a reserved word' }),
   );
 }
 
@@ -85,11 +85,11 @@ export function BillingEmailField({ required, doc }: FieldRuleOptions): Property
       example: 'billing@acme.com',
       ...doc,
     }),
-    IsEmail({}, { message: 'billing_email must be a valid email address' }),
-    MaxLength(254, { message: 'billing_email must be at most 254 characters' }),
-    IsString({ message: 'billing_email must be a string' }),
-    presence('billing_email', required),
     Trim(),
+    presence('billing_email', required),
+    IsString({ message: 'billing_email must be a string' }),
+    MaxLength(254, { message: 'billing_email must be at most 254 characters' }),
+    IsEmail({}, { message: 'billing_email must be a valid email address' }),
   );
 }
 
@@ -105,7 +105,7 @@ export function CloudRegionField({ doc }: { doc?: ApiPropertyOptions }): Propert
       example: CloudRegion.UsEast1,
       ...doc,
     }),
-    IsIn(regions, { message: `cloud_region must be one of ${regions.join(', ')}` }),
     IsOptionalNotNull(),
+    IsIn(regions, { message: `cloud_region must be one of ${regions.join(', ')}` }),
   );
 }

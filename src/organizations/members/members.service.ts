@@ -88,6 +88,7 @@ export class MembersService {
     const orgId = access.organization.orgId;
 
     const invitation = await this.dataSource.transaction(async (manager) => {
+      await lockOrganization(manager, orgId);
       const [actorRow] = await lockMembers(manager, orgId, [actor.userId]);
       const actorRole = assertManager(actorRow);
       if (input.role === OrganizationRole.Admin && actorRole !== OrganizationRole.Owner) {
@@ -154,7 +155,7 @@ export class MembersService {
     const email = user.email;
 
     const membership = await this.dataSource.transaction(async (manager) => {
-      const organization = await manager.findOneBy(Organization, { orgId });
+      const organization = await lockOrganization(manager, orgId);
       const invitation = await manager
         .getRepository(OrganizationMembership)
         .createQueryBuilder('membership')
@@ -212,7 +213,7 @@ export class MembersService {
       if (!target) {
         throw DomainError.notFound(MEMBER_NOT_FOUND);
       }
-      if (target.role === OrganizationRole.Owner) {
+      if (target.role === OrganizationRole.Owner || input.role === OrganizationRole.Owner) {
         throw DomainError.conflict(USE_TRANSFER);
       }
       const touchesAdmin =
@@ -322,6 +323,22 @@ export class MembersService {
 
     return result;
   }
+}
+
+/**
+ * Locks the organization row: invitations and acceptances of one organization take turns, so
+ * an address cannot be invited while the same address is becoming a member.
+ */
+async function lockOrganization(
+  manager: EntityManager,
+  orgId: string,
+): Promise<Organization | null> {
+  return manager
+    .getRepository(Organization)
+    .createQueryBuilder('organization')
+    .where('organization.orgId = :orgId', { orgId })
+    .setLock('pessimistic_write')
+    .getOne();
 }
 
 /**

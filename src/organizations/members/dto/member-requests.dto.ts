@@ -38,9 +38,16 @@ export class InviteMemberDto {
   role: OrganizationRole;
 }
 
+const ALL_ROLES = Object.values(OrganizationRole);
+
 export class ChangeRoleDto {
-  @ApiProperty({ enum: ASSIGNABLE_ROLES, example: OrganizationRole.Developer })
-  @IsIn(ASSIGNABLE_ROLES, { message: ROLE_MESSAGE })
+  @ApiProperty({
+    enum: OrganizationRole,
+    enumName: 'OrganizationRole',
+    description: '`owner` is refused with 409: ownership moves only by transfer.',
+    example: OrganizationRole.Developer,
+  })
+  @IsIn(ALL_ROLES, { message: `role must be one of ${ALL_ROLES.join(', ')}` })
   @IsDefined({ message: 'role is required' })
   role: OrganizationRole;
 }

@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+import secureJsonParse from 'secure-json-parse';
+import { DomainError } from '../errors/domain-error.js';
+import { ErrorCode } from '../errors/error-code.js';
+
+/**
+ * A body that could not be read as JSON. Parsing does not fail the request on the spot: the
+ * problem travels as the body and is raised when a handler asks for the body, after the
+ * credentials were checked, so a caller without a valid token always learns only that (401).
+ */
+export class UnreadableBody {
+  constructor(readonly error: DomainError) {}
+}
+
+const NOT_JSON = 'The request body is not valid JSON';
+const EMPTY = 'The request body is empty; send a JSON object';
+const NOT_JSON_CONTENT_TYPE = 'Content-Type must be application/json';
+
+/**
+ * Accepts JSON bodies only. `__proto__` and `constructor.prototype` keys are refused (400);
+ * bodies over Fastify's `bodyLimit` are refused while they are read (413).
+ */
+export function registerJsonOnlyBodyParsing(fastify: FastifyInstance): void {
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string' },
+    (_request, body, done) => {
+      const text = body as string;
+      if (text.trim() === '') {
+        done(null, new UnreadableBody(new DomainError(ErrorCode.ValidationError, EMPTY)));
+
+        return;
+      }
+      try {
+        done(
+          null,
+          secureJsonParse.parse(text, undefined, {
+            protoAction: 'error',
+            constructorAction: 'error',
+          }),
+        );
+      } catch {
+        done(null, new UnreadableBody(new DomainError(ErrorCode.ValidationError, NOT_JSON)));
+      }
+    },
+  );
+  fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => {
+    done(
+      null,
+      new UnreadableBody(new DomainError(ErrorCode.UnsupportedMediaType, NOT_JSON_CONTENT_TYPE)),
+    );
+  });
+}

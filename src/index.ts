@@ -1,0 +1,46 @@
+/**
+ * The package entry: what a Nest host needs to serve organizations, or to guard its own
+ * organization-scoped routes with the same memberships and error envelope.
+ */
+export { OrganizationsModule } from './organizations/organizations.module.js';
+export type { OrganizationsModuleOptions } from './organizations/organizations-module.options.js';
+export { OrganizationsService } from './organizations/organizations.service.js';
+export { MembersService } from './organizations/members/members.service.js';
+
+export { Organization } from './organizations/entities/organization.entity.js';
+export { OrganizationMembership } from './organizations/entities/organization-membership.entity.js';
+export { ORGANIZATION_ENTITIES, ORGANIZATION_MIGRATIONS } from './database/data-source-options.js';
+export { runMigrations } from './database/run-migrations.js';
+
+export { JwtAuthGuard } from './auth/jwt-auth.guard.js';
+export { Public } from './auth/public.decorator.js';
+export { CurrentUser } from './auth/current-user.decorator.js';
+export type { AuthenticatedUser } from './auth/authenticated-user.js';
+export type { JwtSettings } from './auth/jwt-options.js';
+
+export { OrgRoles } from './organizations/org-roles.decorator.js';
+export { OrganizationRoleGuard } from './organizations/organization-role.guard.js';
+export {
+  CurrentOrganizationAccess,
+  type OrganizationAccess,
+} from './organizations/organization-access.js';
+export {
+  ALL_ORGANIZATION_ROLES,
+  MembershipStatus,
+  OrganizationRole,
+} from './organizations/organization-role.enum.js';
+export {
+  CloudRegion,
+  OrganizationStatus,
+  OrganizationTier,
+  SsoProvider,
+  TIER_QUOTAS,
+} from './organizations/organization-catalog.js';
+
+export { ErrorCode } from './common/errors/error-code.js';
+export type { ErrorDetails, ErrorEnvelope, FieldError } from './common/errors/error-envelope.js';
+export { DomainError } from './common/errors/domain-error.js';
+export { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
+export { RequestValidationPipe } from './common/validation/body-validation.pipe.js';
+export { ApiErrorResponses } from './common/swagger/api-error-responses.decorator.js';
+export { ErrorEnvelopeSchema } from './common/swagger/error-envelope.schema.js';
