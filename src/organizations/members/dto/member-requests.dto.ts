@@ -53,7 +53,11 @@ export class ChangeRoleDto {
 }
 
 export class TransferOwnershipDto {
-  @ApiProperty({ description: 'The user id of an active member.', example: 'usr_2x8k4m' })
+  @ApiProperty({
+    description: 'The user id of an active member.',
+    maxLength: 255,
+    example: 'usr_2x8k4m',
+  })
   @MaxLength(255, { message: 'user_id must be at most 255 characters' })
   @IsString({ message: 'user_id must be a string' })
   @IsDefined({ message: 'user_id is required' })
