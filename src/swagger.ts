@@ -22,7 +22,15 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('1.0.0')
     .addServer('/', 'This server')
     .addBearerAuth(
-      { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A signed JWT' },
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          'A signed JWT, verified as RFC8725 recommends: the algorithm is pinned by the ' +
+          "service's configuration (HS256 or RS256, never `none`), and `iss`, `exp` and, when " +
+          'configured, `aud` are required and checked.',
+      },
       'bearer',
     )
     .build();

@@ -214,7 +214,7 @@ describe('Health checks and the OpenAPI document', () => {
       expect(property(settings, 'mfa_required').type).toBe('boolean');
       expect(property(settings, 'enforce_sso').type).toBe('boolean');
       expect(property(settings, 'sso_provider')).toMatchObject({
-        enum: ['okta', 'azure_ad', 'google_workspace', 'onelogin', 'jumpcloud'],
+        enum: ['okta', 'azure_ad', 'google_workspace', 'onelogin', 'jumpcloud', null],
         nullable: true,
       });
     });

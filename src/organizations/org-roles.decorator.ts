@@ -21,14 +21,17 @@ export function OrgRoles(...roles: OrganizationRole[]): MethodDecorator {
       name: ORG_ID_PARAM,
       description: 'The organization id.',
       schema: { type: 'string', pattern: ORGANIZATION_ID_PATTERN.source.slice(1, -1) },
-      example: 'org_a1b2c3d4e5f6g7h2',
+      example: 'org_k7d2m4xq3z5w6b2h',
     }),
     ApiExtension('x-required-roles', roles),
     ApiErrorResponses(
       { code: ErrorCode.Unauthorized, description: 'Missing or invalid authentication' },
       {
         code: ErrorCode.Forbidden,
-        description: `Your role is not one of: ${roles.join(', ')}`,
+        description:
+          `Your role is not one of: ${roles.join(', ')}; or the organization requires MFA ` +
+          '(`details.reason: "mfa_required"`) or SSO (`details.reason: "sso_required"`) and ' +
+          'your token does not show it',
       },
       {
         code: ErrorCode.NotFound,

@@ -36,8 +36,8 @@ export class OrganizationSettingsDto {
 
   @ApiProperty({
     description: 'The identity provider used for single sign-on; `null` clears it.',
-    enum: SsoProvider,
-    enumName: 'SsoProvider',
+    type: 'string',
+    enum: [...SSO_PROVIDERS, null],
     nullable: true,
     default: null,
     required: false,

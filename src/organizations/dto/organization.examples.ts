@@ -9,7 +9,7 @@ export const CREATE_ORGANIZATION_EXAMPLE = {
 };
 
 export const CREATED_ORGANIZATION_EXAMPLE = {
-  org_id: 'org_a1b2c3d4e5f6g7h2',
+  org_id: 'org_k7d2m4xq3z5w6b2h',
   name: 'Acme Corp',
   slug: 'acme-corp',
   billing_email: 'billing@acme.com',
@@ -30,7 +30,7 @@ export const CREATED_ORGANIZATION_EXAMPLE = {
 };
 
 export const ORGANIZATION_EXAMPLE = {
-  org_id: 'org_a1b2c3d4e5f6g7h2',
+  org_id: 'org_k7d2m4xq3z5w6b2h',
   name: 'Acme Corp',
   slug: 'acme-corp',
   billing_email: 'billing@acme.com',

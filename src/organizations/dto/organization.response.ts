@@ -16,7 +16,12 @@ export class OrganizationSettingsResponse {
   @ApiProperty({ type: Boolean, example: true })
   enforce_sso: boolean;
 
-  @ApiProperty({ enum: SsoProvider, enumName: 'SsoProvider', nullable: true, example: 'okta' })
+  @ApiProperty({
+    type: 'string',
+    enum: [...Object.values(SsoProvider), null],
+    nullable: true,
+    example: 'okta',
+  })
   sso_provider: SsoProvider | null;
 }
 
@@ -43,7 +48,7 @@ export class OrganizationResponse {
   @ApiProperty({
     description: '`org_` and 16 lowercase letters and digits.',
     pattern: '^org_[a-z2-7]{16}$',
-    example: 'org_a1b2c3d4e5f6g7h2',
+    example: 'org_k7d2m4xq3z5w6b2h',
     readOnly: true,
   })
   org_id: string;
