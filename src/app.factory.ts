@@ -8,6 +8,7 @@ import { jwtSettingsFor } from './auth/jwt-options.js';
 import { type AppConfig, isProduction, type JwtKeySource } from './config/app-config.js';
 import { replyWithError } from './common/errors/error-reply.js';
 import { registerJsonOnlyBodyParsing } from './common/http/body-parsing.js';
+import { answerClientError } from './common/http/client-errors.js';
 import { requestIdFrom, REQUEST_ID_HEADER } from './common/http/request-id.js';
 import { RouteRegistry } from './common/http/route-registry.js';
 import { describeDatabaseUrl } from './database/data-source-options.js';
@@ -113,6 +114,7 @@ function createHttpAdapter(routes: RouteRegistry): FastifyAdapter {
     logger: false,
     // Malformed URLs and over-long path parameters are refused before routing; they get the
     // same envelope as every other error.
+    clientErrorHandler: answerClientError,
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) =>
       replyWithError(error, request, reply, routes),
   });

@@ -1,11 +1,33 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { passportJwtSecret } from 'jwks-rsa';
-import { ExtractJwt, Strategy, type StrategyOptionsWithoutRequest } from 'passport-jwt';
+import { Strategy, type StrategyOptionsWithoutRequest } from 'passport-jwt';
 import { type AuthenticatedUser } from './authenticated-user.js';
 import { JWT_VERIFICATION_OPTIONS, type JwtVerificationOptions } from './jwt-options.js';
 
 const MAX_SUBJECT_LENGTH = 255;
+const MAX_EMAIL_LENGTH = 254;
+const MAX_NAME_LENGTH = 100;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** Well-formed text without control characters: what may be stored and compared. */
+function isPrintable(value: string): boolean {
+  return value.isWellFormed() && !CONTROL_CHARACTERS.test(value);
+}
+
+/**
+ * An `email` or `name` claim describes the user; it grants nothing, so one that is not usable
+ * text, or longer than the service stores, is ignored rather than failing the request.
+ */
+function describingClaim(value: unknown, maxLength: number): string | null {
+  if (typeof value !== 'string' || !isPrintable(value)) {
+    return null;
+  }
+  const trimmed = value.trim();
+
+  return trimmed.length > 0 && trimmed.length <= maxLength ? trimmed : null;
+}
 
 /** The claims this service reads; anything else in a token is ignored. */
 interface TokenClaims {
@@ -35,14 +57,19 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       throw new IncompleteTokenError('The token has no expiry (exp)');
     }
     const { sub } = claims;
-    if (typeof sub !== 'string' || sub.trim() === '' || sub.length > MAX_SUBJECT_LENGTH) {
+    if (
+      typeof sub !== 'string' ||
+      sub.trim() === '' ||
+      sub.length > MAX_SUBJECT_LENGTH ||
+      !isPrintable(sub)
+    ) {
       throw new IncompleteTokenError('The token has no valid subject (sub)');
     }
 
     return {
       userId: sub,
-      email: typeof claims.email === 'string' ? claims.email : null,
-      name: typeof claims.name === 'string' ? claims.name : null,
+      email: describingClaim(claims.email, MAX_EMAIL_LENGTH),
+      name: describingClaim(claims.name, MAX_NAME_LENGTH),
       authMethods: Array.isArray(claims.amr)
         ? claims.amr.filter((method): method is string => typeof method === 'string')
         : [],
@@ -51,10 +78,19 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 }
 
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i;
+
+/** The token of an `Authorization: Bearer <jwt>` header holding exactly one compact JWT. */
+function bearerToken(request: { headers?: Record<string, unknown> }): string | null {
+  const header = request.headers?.authorization;
+
+  return typeof header === 'string' ? (BEARER.exec(header.trim())?.[1] ?? null) : null;
+}
+
 function strategyOptions(options: JwtVerificationOptions): StrategyOptionsWithoutRequest {
   const { key, issuer, audience, clockToleranceSeconds } = options;
   const common = {
-    jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+    jwtFromRequest: bearerToken,
     algorithms: [key.algorithm],
     issuer,
     ...(audience ? { audience } : {}),

@@ -85,7 +85,7 @@ export class OrganizationsController {
     @CurrentUser() user: AuthenticatedUser,
     @Query() query: ListQueryDto,
   ): Promise<OrganizationPageResponse> {
-    const page = await this.organizations.listForUser(user.userId, query);
+    const page = await this.organizations.listForUser(user, query);
 
     return {
       data: page.data.map((access) => ({

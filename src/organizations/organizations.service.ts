@@ -26,7 +26,7 @@ import {
   TIER_QUOTAS,
 } from './organization-catalog.js';
 import { isOrganizationId, newOrganizationId } from './organization-id.js';
-import { assertNoSelfLockout } from './organization-security.js';
+import { assertNoSelfLockout, MFA_METHOD } from './organization-security.js';
 import { MembershipStatus, OrganizationRole } from './organization-role.enum.js';
 
 const SSO_PROVIDER_REQUIRED =
@@ -136,9 +136,13 @@ export class OrganizationsService {
     return { organization: entities[0], role: raw[0].membership_role };
   }
 
-  /** The caller's organizations with their role in each, newest first, keyset-paginated. */
+  /**
+   * The caller's organizations with their role in each, newest first, keyset-paginated.
+   * Organizations whose MFA or SSO requirement the caller's token does not meet are left out,
+   * as every other request about them would be refused.
+   */
   async listForUser(
-    userId: string,
+    user: AuthenticatedUser,
     query: ListQueryDto,
   ): Promise<Page<OrganizationAccess & { id: string }>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
@@ -150,8 +154,14 @@ export class OrganizationsService {
           'membership',
           'membership.orgId = organization.orgId AND membership.userId = :userId ' +
             'AND membership.status = :active',
-          { userId, active: MembershipStatus.Active },
-        );
+          { userId: user.userId, active: MembershipStatus.Active },
+        )
+        .where('(NOT organization.mfaRequired OR :hasMfa)', {
+          hasMfa: user.authMethods.includes(MFA_METHOD),
+        })
+        .andWhere('(NOT organization.enforceSso OR organization.ssoProvider = :idp)', {
+          idp: user.identityProvider ?? '',
+        });
 
     const pageQuery = memberOf()
       .addSelect('membership.role', 'membership_role')

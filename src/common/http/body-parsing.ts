@@ -15,6 +15,7 @@ export class UnreadableBody {
 const NOT_JSON = 'The request body is not valid JSON';
 const EMPTY = 'The request body is empty; send a JSON object';
 const NOT_JSON_CONTENT_TYPE = 'Content-Type must be application/json';
+const ENCODED = 'Content-Encoding is not supported; send the JSON body uncompressed';
 
 /**
  * Accepts JSON bodies only. `__proto__` and `constructor.prototype` keys are refused (400);
@@ -22,29 +23,31 @@ const NOT_JSON_CONTENT_TYPE = 'Content-Type must be application/json';
  */
 export function registerJsonOnlyBodyParsing(fastify: FastifyInstance): void {
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser(
-    'application/json',
-    { parseAs: 'string' },
-    (_request, body, done) => {
-      const text = body as string;
-      if (text.trim() === '') {
-        done(null, new UnreadableBody(new DomainError(ErrorCode.ValidationError, EMPTY)));
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body as string;
+    const encoding = request.headers['content-encoding'];
+    if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
+      done(null, new UnreadableBody(new DomainError(ErrorCode.UnsupportedMediaType, ENCODED)));
 
-        return;
-      }
-      try {
-        done(
-          null,
-          secureJsonParse.parse(text, undefined, {
-            protoAction: 'error',
-            constructorAction: 'error',
-          }),
-        );
-      } catch {
-        done(null, new UnreadableBody(new DomainError(ErrorCode.ValidationError, NOT_JSON)));
-      }
-    },
-  );
+      return;
+    }
+    if (text.trim() === '') {
+      done(null, new UnreadableBody(new DomainError(ErrorCode.ValidationError, EMPTY)));
+
+      return;
+    }
+    try {
+      done(
+        null,
+        secureJsonParse.parse(text, undefined, {
+          protoAction: 'error',
+          constructorAction: 'error',
+        }),
+      );
+    } catch {
+      done(null, new UnreadableBody(new DomainError(ErrorCode.ValidationError, NOT_JSON)));
+    }
+  });
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => {
     done(
       null,

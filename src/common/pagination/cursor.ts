@@ -22,10 +22,8 @@ export function decodeCursor(cursor: string): KeysetPosition {
     if (
       Array.isArray(decoded) &&
       decoded.length === 2 &&
-      typeof decoded[0] === 'string' &&
+      isCursorTimestamp(decoded[0]) &&
       typeof decoded[1] === 'string' &&
-      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(decoded[0]) &&
-      !Number.isNaN(Date.parse(decoded[0])) &&
       /^[a-z]{3}_[a-z2-7]{16}$/.test(decoded[1])
     ) {
       return { createdAt: decoded[0], id: decoded[1] };
@@ -36,6 +34,20 @@ export function decodeCursor(cursor: string): KeysetPosition {
   throw DomainError.validation([
     { field: 'cursor', constraint: 'format', message: INVALID_CURSOR },
   ]);
+}
+
+/** A real instant in PostgreSQL's range, written as the cursor writes it (no Feb 30). */
+function isCursorTimestamp(value: unknown): value is string {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(value)) {
+    return false;
+  }
+  const parsed = new Date(`${value.slice(0, 23)}Z`);
+
+  return (
+    !Number.isNaN(parsed.getTime()) &&
+    parsed.toISOString().slice(0, 19) === value.slice(0, 19) &&
+    parsed.getUTCFullYear() >= 1970
+  );
 }
 
 /** SQL that renders a timestamptz column as the exact text a cursor carries. */

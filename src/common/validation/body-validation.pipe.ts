@@ -53,17 +53,40 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function findPrototypeKeys(value: unknown, path = ''): FieldError[] {
-  if (typeof value !== 'object' || value === null) {
-    return [];
+/** Deeper than any body of this API; deeper ones are refused before anything walks them. */
+export const MAX_BODY_DEPTH = 16;
+const TOO_DEEP = `The request body is nested more than ${MAX_BODY_DEPTH} levels deep`;
+
+/**
+ * Walks the body without recursion, refusing prototype keys at any depth and bodies nested
+ * deeper than this API ever needs (so no input can exhaust the stack further on).
+ */
+function findPrototypeKeys(body: Record<string, unknown>): FieldError[] {
+  const found: FieldError[] = [];
+  const pending: { value: unknown; path: string; depth: number }[] = [
+    { value: body, path: '', depth: 1 },
+  ];
+  while (pending.length > 0) {
+    const { value, path, depth } = pending.pop() as (typeof pending)[number];
+    if (typeof value !== 'object' || value === null) {
+      continue;
+    }
+    if (depth > MAX_BODY_DEPTH) {
+      throw DomainError.validation([], TOO_DEEP);
+    }
+    for (const [key, child] of Object.entries(value)) {
+      const field = path ? `${path}.${key}` : key;
+      if (PROTOTYPE_KEYS.has(key)) {
+        found.push({
+          field,
+          constraint: 'unknown_field',
+          message: `${field} is not accepted here`,
+        });
+      } else {
+        pending.push({ value: child, path: field, depth: depth + 1 });
+      }
+    }
   }
 
-  return Object.keys(value).flatMap((key) => {
-    const field = path ? `${path}.${key}` : key;
-    if (PROTOTYPE_KEYS.has(key)) {
-      return [{ field, constraint: 'unknown_field', message: `${field} is not accepted here` }];
-    }
-
-    return findPrototypeKeys((value as Record<string, unknown>)[key], field);
-  });
+  return found;
 }

@@ -351,6 +351,12 @@ async function lockMembers(
   orgId: string,
   memberIds: string[],
 ): Promise<OrganizationMembership[]> {
+  // An id no member can have (too long, or with control characters) matches nobody.
+  memberIds = memberIds.filter(isPossibleMemberId);
+  if (memberIds.length === 0) {
+    return [];
+  }
+
   return manager
     .getRepository(OrganizationMembership)
     .createQueryBuilder('membership')
@@ -365,6 +371,13 @@ async function lockMembers(
     .orderBy('membership.id')
     .setLock('pessimistic_write')
     .getMany();
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+
+function isPossibleMemberId(memberId: string): boolean {
+  return memberId.length <= 255 && memberId.isWellFormed() && !CONTROL_CHARACTERS.test(memberId);
 }
 
 function findMember(
