@@ -2,9 +2,17 @@ import type { INestApplication } from '@nestjs/common';
 import {
   DocumentBuilder,
   type OpenAPIObject,
+  type OperationObject,
+  type ParameterObject,
   type ResponseObject,
   SwaggerModule,
 } from '@nestjs/swagger';
+import { ErrorCode, HTTP_STATUS_BY_CODE } from './common/errors/error-code.js';
+import {
+  DEFAULT_DESCRIPTIONS,
+  errorResponse,
+} from './common/swagger/api-error-responses.decorator.js';
+import { MAX_PATH_PARAMETER_LENGTH, REQUEST_ID_SCHEMA } from './common/swagger/schema-docs.js';
 
 export const SWAGGER_UI_PATH = 'docs';
 export const OPENAPI_JSON_PATH = 'docs-json';
@@ -20,7 +28,23 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         '`X-Request-Id` header.',
     )
     .setVersion('1.0.0')
-    .addServer('/', 'This server')
+    .addServer(
+      '/',
+      'The deployment serving this document, whichever environment it is (local, staging or ' +
+        'production); paths are relative to its origin.',
+      undefined,
+      { 'x-internal': false },
+    )
+    .addTag('Organizations', 'Create, read and update organizations, and list your own.')
+    .addTag(
+      'Members',
+      "An organization's members and invitations: invite, accept, change roles, remove, " +
+        'transfer ownership.',
+    )
+    .addTag(
+      'Health',
+      'Liveness and readiness probes for the platform; public on purpose, they need no token.',
+    )
     .addBearerAuth(
       {
         type: 'http',
@@ -46,12 +70,17 @@ const REQUEST_ID_HEADER_DOC = {
   description:
     'Identifies the request in logs; on errors equal to `error.request_id`. A well-formed ' +
     'incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept.',
-  schema: { type: 'string', pattern: '^req_[A-Za-z0-9_-]{1,64}$' },
+  schema: { type: 'string', ...REQUEST_ID_SCHEMA },
 };
+
+const STATUS_BAD_REQUEST = String(HTTP_STATUS_BY_CODE[ErrorCode.ValidationError]);
+const STATUS_INTERNAL_ERROR = String(HTTP_STATUS_BY_CODE[ErrorCode.InternalError]);
 
 /**
  * Adds what every operation shares, in one place rather than on each handler: the
- * `X-Request-Id` header on every response, and the roles from `@OrgRoles()` in the description.
+ * `X-Request-Id` header on every response, the roles from `@OrgRoles()` in the description,
+ * and the answers the framework gives on any route: 400 for a URL it cannot read, 500 for an
+ * unexpected failure.
  */
 function describeCrossCuttingBehaviour(document: OpenAPIObject): OpenAPIObject {
   for (const pathItem of Object.values(document.paths)) {
@@ -65,6 +94,7 @@ function describeCrossCuttingBehaviour(document: OpenAPIObject): OpenAPIObject {
           `${operation.description ?? ''}\n\n**Roles:** ${roles.join(', ')}. The caller's ` +
           'stored membership decides; a non-member gets 404 as if the organization did not exist.';
       }
+      addFrameworkErrors(operation as OperationObject);
       for (const response of Object.values(operation.responses ?? {}) as ResponseObject[]) {
         response.headers = { ...response.headers, 'X-Request-Id': REQUEST_ID_HEADER_DOC };
       }
@@ -72,6 +102,32 @@ function describeCrossCuttingBehaviour(document: OpenAPIObject): OpenAPIObject {
   }
 
   return document;
+}
+
+/**
+ * Every route answers 400 to a URL that is malformed or has a path parameter over the router's
+ * limit, and 500 to a failure nobody foresaw; operations that list neither get them here.
+ * Responses are then listed by status.
+ */
+function addFrameworkErrors(operation: OperationObject): void {
+  const responses = { ...operation.responses };
+  if (!responses[STATUS_BAD_REQUEST]) {
+    const hasPathParameters = (operation.parameters ?? []).some(
+      (parameter) => (parameter as ParameterObject).in === 'path',
+    );
+    const tooLong = `a path parameter is longer than ${MAX_PATH_PARAMETER_LENGTH} characters`;
+    responses[STATUS_BAD_REQUEST] = errorResponse(
+      ErrorCode.ValidationError,
+      hasPathParameters ? `The URL is malformed, or ${tooLong}` : 'The URL is malformed',
+    );
+  }
+  responses[STATUS_INTERNAL_ERROR] ??= errorResponse(
+    ErrorCode.InternalError,
+    DEFAULT_DESCRIPTIONS[ErrorCode.InternalError],
+  );
+  operation.responses = Object.fromEntries(
+    Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)),
+  );
 }
 
 /** Serves Swagger UI at `/docs` and the document at `/docs-json`, both without a token. */

@@ -7,6 +7,21 @@ import { OrganizationRole } from './organization-role.enum.js';
 import { OrganizationRoleGuard } from './organization-role.guard.js';
 import { ORG_ID_PARAM, ORG_ROLES_KEY } from './org-roles.constants.js';
 
+/** Documents the `org_id` path parameter: `org_` and 16 lowercase base32 characters. */
+export function ApiOrganizationIdParam(): MethodDecorator {
+  return ApiParam({
+    name: ORG_ID_PARAM,
+    description: 'The organization id.',
+    schema: {
+      type: 'string',
+      pattern: ORGANIZATION_ID_PATTERN.source.slice(1, -1),
+      minLength: 20,
+      maxLength: 20,
+    },
+    example: 'org_k7d2m4xq3z5w6b2h',
+  });
+}
+
 /**
  * Names the roles that may call an organization-scoped route (`:org_id` in its path). The
  * caller's active membership is read from the database on every request: a non-member gets
@@ -17,12 +32,7 @@ export function OrgRoles(...roles: OrganizationRole[]): MethodDecorator {
   return applyDecorators(
     SetMetadata(ORG_ROLES_KEY, roles),
     UseGuards(OrganizationRoleGuard),
-    ApiParam({
-      name: ORG_ID_PARAM,
-      description: 'The organization id.',
-      schema: { type: 'string', pattern: ORGANIZATION_ID_PATTERN.source.slice(1, -1) },
-      example: 'org_k7d2m4xq3z5w6b2h',
-    }),
+    ApiOrganizationIdParam(),
     ApiExtension('x-required-roles', roles),
     ApiErrorResponses(
       { code: ErrorCode.Unauthorized, description: 'Missing or invalid authentication' },

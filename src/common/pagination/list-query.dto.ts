@@ -5,12 +5,16 @@ import { IsOptionalNotNull } from '../validation/field-rules.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
+export const MAX_CURSOR_LENGTH = 200;
+/** A cursor as `encodeCursor` writes it: base64url without padding. */
+export const CURSOR_PATTERN = '^[A-Za-z0-9_-]+$';
 
 /** `limit` and `cursor` of every list; subclasses add their filters. Unknown parameters: 400. */
 export class ListQueryDto {
   @ApiPropertyOptional({
     description: 'Items per page.',
     type: 'integer',
+    format: 'int32',
     minimum: 1,
     maximum: MAX_PAGE_SIZE,
     default: DEFAULT_PAGE_SIZE,
@@ -24,9 +28,10 @@ export class ListQueryDto {
 
   @ApiPropertyOptional({
     description: 'Opaque position from the previous page (`pagination.cursor`).',
-    maxLength: 200,
+    maxLength: MAX_CURSOR_LENGTH,
+    pattern: CURSOR_PATTERN,
   })
-  @MaxLength(200, { message: 'cursor is not one this service issued' })
+  @MaxLength(MAX_CURSOR_LENGTH, { message: 'cursor is not one this service issued' })
   @IsString({ message: 'cursor must be a string' })
   @IsOptionalNotNull()
   cursor?: string;

@@ -1,10 +1,10 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiResponse, getSchemaPath, type ResponseObject } from '@nestjs/swagger';
 import { ErrorCode, HTTP_STATUS_BY_CODE } from '../errors/error-code.js';
 import { ErrorEnvelopeSchema } from './error-envelope.schema.js';
 
 /** What each error means, in the words of the contract, for the operation's responses. */
-const DEFAULT_DESCRIPTIONS: Readonly<Record<ErrorCode, string>> = {
+export const DEFAULT_DESCRIPTIONS: Readonly<Record<ErrorCode, string>> = {
   [ErrorCode.ValidationError]: 'Missing required fields, invalid format or malformed JSON',
   [ErrorCode.Unauthorized]: 'Missing or invalid authentication',
   [ErrorCode.Forbidden]: 'Your role in the organization does not allow this',
@@ -21,6 +21,21 @@ const DEFAULT_DESCRIPTIONS: Readonly<Record<ErrorCode, string>> = {
 
 export type ErrorResponseSpec = ErrorCode | { code: ErrorCode; description: string };
 
+/** One error answer: its description, the envelope schema and an example with its code. */
+export function errorResponse(code: ErrorCode, description: string): ResponseObject {
+  return {
+    description: `${code}: ${description}`,
+    content: {
+      'application/json': {
+        schema: { $ref: getSchemaPath(ErrorEnvelopeSchema) },
+        example: {
+          error: { code, message: description, request_id: 'req_8fQk2nV0aZ1xYw3L' },
+        },
+      },
+    },
+  };
+}
+
 /**
  * Documents error answers of an operation: each with its status, the envelope schema and an
  * example carrying its contract code.
@@ -30,18 +45,7 @@ export function ApiErrorResponses(...specs: ErrorResponseSpec[]): MethodDecorato
     const { code, description } =
       typeof spec === 'string' ? { code: spec, description: DEFAULT_DESCRIPTIONS[spec] } : spec;
 
-    return ApiResponse({
-      status: HTTP_STATUS_BY_CODE[code],
-      description: `${code}: ${description}`,
-      content: {
-        'application/json': {
-          schema: { $ref: getSchemaPath(ErrorEnvelopeSchema) },
-          example: {
-            error: { code, message: description, request_id: 'req_8fQk2nV0aZ1xYw3L' },
-          },
-        },
-      },
-    });
+    return ApiResponse({ status: HTTP_STATUS_BY_CODE[code], ...errorResponse(code, description) });
   });
 
   return applyDecorators(ApiExtraModels(ErrorEnvelopeSchema), ...responses);

@@ -46,6 +46,9 @@ export function HasCharacterCount(
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
+/** Text that `HasNoControlCharacters` accepts, as a pattern for the OpenAPI document. */
+export const NO_CONTROL_CHARACTERS_PATTERN = `^[^${CONTROL_CHARACTERS.source.slice(1, -1)}]*$`;
+
 /** No control characters (NUL, newlines, escapes...). Constraint name: `control_characters`. */
 export function HasNoControlCharacters(validationOptions?: ValidationOptions): PropertyDecorator {
   return ValidateBy(

@@ -6,6 +6,7 @@ import {
   HasNoControlCharacters,
   IsNotReserved,
   IsOptionalNotNull,
+  NO_CONTROL_CHARACTERS_PATTERN,
   Trim,
 } from '../../common/validation/field-rules.js';
 import { CloudRegion, RESERVED_SLUGS } from '../organization-catalog.js';
@@ -40,6 +41,7 @@ export function NameField({ required, doc }: FieldRuleOptions): PropertyDecorato
       description: 'Display name; surrounding white space is trimmed. Any script or emoji.',
       minLength: 1,
       maxLength: 100,
+      pattern: NO_CONTROL_CHARACTERS_PATTERN,
       example: 'Acme Corp',
       ...doc,
     }),

@@ -1,13 +1,28 @@
 import { ApiProperty } from '@nestjs/swagger';
+import {
+  ApiPagination,
+  INT32_MAX,
+  PAGE_DATA_MAX_ITEMS,
+  TIMESTAMP_SCHEMA,
+} from '../../common/swagger/schema-docs.js';
+import { NO_CONTROL_CHARACTERS_PATTERN } from '../../common/validation/field-rules.js';
 import { OrganizationRole } from '../organization-role.enum.js';
 import {
   CloudRegion,
   OrganizationStatus,
   OrganizationTier,
   SsoProvider,
+  TIER_QUOTAS,
 } from '../organization-catalog.js';
+import { SLUG_PATTERN_SOURCE } from './organization-field-rules.js';
 
-const TIMESTAMP_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$';
+/** A count kept in a PostgreSQL `integer` column: never negative. */
+const COUNT = { type: 'integer', format: 'int32', minimum: 0, maximum: INT32_MAX } as const;
+
+/** The largest monthly credit limit a tier grants (enterprise). */
+const MAX_MONTHLY_CREDIT_LIMIT = Math.max(
+  ...Object.values(TIER_QUOTAS).map((quotas) => quotas.monthlyCreditLimit),
+);
 
 export class OrganizationSettingsResponse {
   @ApiProperty({ type: Boolean, example: true })
@@ -27,19 +42,20 @@ export class OrganizationSettingsResponse {
 
 export class OrganizationQuotasResponse {
   @ApiProperty({
-    type: 'integer',
+    ...COUNT,
+    maximum: MAX_MONTHLY_CREDIT_LIMIT,
     description: 'Credits per month allowed by the tier.',
     example: 10000,
   })
   monthly_credit_limit: number;
 
-  @ApiProperty({ type: 'integer', description: 'Credits used this month.', example: 3250 })
+  @ApiProperty({ ...COUNT, description: 'Credits used this month.', example: 3250 })
   used: number;
 
-  @ApiProperty({ type: 'integer', example: 100 })
+  @ApiProperty({ ...COUNT, example: 100 })
   max_concurrent_queries: number;
 
-  @ApiProperty({ type: 'integer', example: 500 })
+  @ApiProperty({ ...COUNT, example: 500 })
   storage_limit_gb: number;
 }
 
@@ -48,15 +64,21 @@ export class OrganizationResponse {
   @ApiProperty({
     description: '`org_` and 16 lowercase letters and digits.',
     pattern: '^org_[a-z2-7]{16}$',
+    maxLength: 20,
     example: 'org_k7d2m4xq3z5w6b2h',
     readOnly: true,
   })
   org_id: string;
 
-  @ApiProperty({ example: 'Acme Corp', minLength: 1, maxLength: 100 })
+  @ApiProperty({
+    example: 'Acme Corp',
+    minLength: 1,
+    maxLength: 100,
+    pattern: NO_CONTROL_CHARACTERS_PATTERN,
+  })
   name: string;
 
-  @ApiProperty({ example: 'acme-corp', minLength: 3, maxLength: 63 })
+  @ApiProperty({ example: 'acme-corp', minLength: 3, maxLength: 63, pattern: SLUG_PATTERN_SOURCE })
   slug: string;
 
   @ApiProperty({ format: 'email', example: 'billing@acme.com', maxLength: 254 })
@@ -81,10 +103,22 @@ export class OrganizationResponse {
   })
   status: OrganizationStatus;
 
-  @ApiProperty({ type: String, nullable: true, example: 'cus_abc123', readOnly: true })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    maxLength: 255,
+    example: 'cus_abc123',
+    readOnly: true,
+  })
   stripe_customer_id: string | null;
 
-  @ApiProperty({ type: String, nullable: true, example: 'sub_xyz789', readOnly: true })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    maxLength: 255,
+    example: 'sub_xyz789',
+    readOnly: true,
+  })
   stripe_subscription_id: string | null;
 
   @ApiProperty({ type: () => OrganizationSettingsResponse })
@@ -93,20 +127,10 @@ export class OrganizationResponse {
   @ApiProperty({ type: () => OrganizationQuotasResponse, readOnly: true })
   quotas: OrganizationQuotasResponse;
 
-  @ApiProperty({
-    format: 'date-time',
-    pattern: TIMESTAMP_PATTERN,
-    example: '2026-02-16T10:00:00Z',
-    readOnly: true,
-  })
+  @ApiProperty({ ...TIMESTAMP_SCHEMA, example: '2026-02-16T10:00:00Z', readOnly: true })
   created_at: string;
 
-  @ApiProperty({
-    format: 'date-time',
-    pattern: TIMESTAMP_PATTERN,
-    example: '2026-02-16T10:00:00Z',
-    readOnly: true,
-  })
+  @ApiProperty({ ...TIMESTAMP_SCHEMA, example: '2026-02-16T10:00:00Z', readOnly: true })
   updated_at: string;
 }
 
@@ -117,17 +141,9 @@ export class OrganizationWithRoleResponse extends OrganizationResponse {
 }
 
 export class OrganizationPageResponse {
-  @ApiProperty({ type: () => [OrganizationWithRoleResponse] })
+  @ApiProperty({ type: () => [OrganizationWithRoleResponse], maxItems: PAGE_DATA_MAX_ITEMS })
   data: OrganizationWithRoleResponse[];
 
-  @ApiProperty({
-    type: 'object',
-    properties: {
-      cursor: { type: 'string', nullable: true, description: 'Pass as `cursor` for the next page' },
-      has_more: { type: 'boolean' },
-      total: { type: 'integer', description: 'Items over all pages' },
-    },
-    required: ['cursor', 'has_more', 'total'],
-  })
+  @ApiPagination('Items over all pages')
   pagination: { cursor: string | null; has_more: boolean; total: number };
 }

@@ -23,9 +23,10 @@ import type { AuthenticatedUser } from '../../auth/authenticated-user.js';
 import { CurrentUser } from '../../auth/current-user.decorator.js';
 import { ErrorCode } from '../../common/errors/error-code.js';
 import { ApiErrorResponses } from '../../common/swagger/api-error-responses.decorator.js';
+import { MAX_PATH_PARAMETER_LENGTH, USER_ID_SCHEMA } from '../../common/swagger/schema-docs.js';
 import { CurrentOrganizationAccess, type OrganizationAccess } from '../organization-access.js';
 import { ALL_ORGANIZATION_ROLES, OrganizationRole } from '../organization-role.enum.js';
-import { OrgRoles } from '../org-roles.decorator.js';
+import { ApiOrganizationIdParam, OrgRoles } from '../org-roles.decorator.js';
 import {
   ChangeRoleDto,
   InviteMemberDto,
@@ -47,7 +48,10 @@ const BODY_ERRORS = [
 ] as const;
 const USER_ID_PARAM = ApiParam({
   name: 'user_id',
-  description: "The member's user id, or the `inv_` id of a pending invitation.",
+  description:
+    "The member's user id, or the `inv_` id of a pending invitation. A path parameter longer " +
+    `than ${MAX_PATH_PARAMETER_LENGTH} characters is refused with 400.`,
+  schema: { type: 'string', ...USER_ID_SCHEMA, maxLength: MAX_PATH_PARAMETER_LENGTH },
   example: 'usr_2x8k4m',
 });
 
@@ -101,7 +105,7 @@ export class MembersController {
 
   @Post('invitation/accept')
   @HttpCode(HttpStatus.OK)
-  @ApiParam({ name: 'org_id', description: 'The organization id.' })
+  @ApiOrganizationIdParam()
   @ApiOperation({
     operationId: 'acceptInvitation',
     summary: 'Accept your invitation',

@@ -1,10 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDefined, IsEmail, IsIn, IsString, MaxLength } from 'class-validator';
 import { ListQueryDto } from '../../../common/pagination/list-query.dto.js';
+import { USER_ID_SCHEMA } from '../../../common/swagger/schema-docs.js';
 import {
   HasCharacterCount,
   HasNoControlCharacters,
   IsOptionalNotNull,
+  NO_CONTROL_CHARACTERS_PATTERN,
   Trim,
 } from '../../../common/validation/field-rules.js';
 import { MembershipStatus, OrganizationRole } from '../../organization-role.enum.js';
@@ -24,7 +26,12 @@ export class InviteMemberDto {
   @Trim()
   email: string;
 
-  @ApiPropertyOptional({ minLength: 1, maxLength: 100, example: 'Ana Lima' })
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: 100,
+    pattern: NO_CONTROL_CHARACTERS_PATTERN,
+    example: 'Ana Lima',
+  })
   @HasNoControlCharacters({ message: 'name must not contain control characters' })
   @HasCharacterCount(1, 100, { message: 'name must be 1 to 100 characters' })
   @IsString({ message: 'name must be a string' })
@@ -55,7 +62,7 @@ export class ChangeRoleDto {
 export class TransferOwnershipDto {
   @ApiProperty({
     description: 'The user id of an active member.',
-    maxLength: 255,
+    ...USER_ID_SCHEMA,
     example: 'usr_2x8k4m',
   })
   @MaxLength(255, { message: 'user_id must be at most 255 characters' })

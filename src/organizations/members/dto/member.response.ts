@@ -1,7 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
+import {
+  ApiPagination,
+  PAGE_DATA_MAX_ITEMS,
+  TIMESTAMP_SCHEMA,
+  USER_ID_SCHEMA,
+} from '../../../common/swagger/schema-docs.js';
 import { MembershipStatus, OrganizationRole } from '../../organization-role.enum.js';
-
-const TIMESTAMP_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$';
 
 /** A member or a pending invitation of an organization. */
 export class MemberResponse {
@@ -9,15 +13,22 @@ export class MemberResponse {
     description:
       "The member's user id (the `sub` of their token). For a pending invitation, an " +
       '`inv_` id that stands for it until it is accepted.',
+    ...USER_ID_SCHEMA,
     example: 'usr_2x8k4m',
     readOnly: true,
   })
   user_id: string;
 
-  @ApiProperty({ type: String, nullable: true, format: 'email', example: 'ana@acme.com' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'email',
+    maxLength: 254,
+    example: 'ana@acme.com',
+  })
   email: string | null;
 
-  @ApiProperty({ type: String, nullable: true, example: 'Ana Lima' })
+  @ApiProperty({ type: String, nullable: true, maxLength: 100, example: 'Ana Lima' })
   name: string | null;
 
   @ApiProperty({ enum: OrganizationRole, enumName: 'OrganizationRole', example: 'analyst' })
@@ -28,33 +39,25 @@ export class MemberResponse {
 
   @ApiProperty({
     type: String,
-    format: 'date-time',
+    ...TIMESTAMP_SCHEMA,
     nullable: true,
     description: 'When a pending invitation lapses; null once active.',
     readOnly: true,
   })
   invitation_expires_at: string | null;
 
-  @ApiProperty({ format: 'date-time', pattern: TIMESTAMP_PATTERN, readOnly: true })
+  @ApiProperty({ ...TIMESTAMP_SCHEMA, readOnly: true })
   created_at: string;
 
-  @ApiProperty({ format: 'date-time', pattern: TIMESTAMP_PATTERN, readOnly: true })
+  @ApiProperty({ ...TIMESTAMP_SCHEMA, readOnly: true })
   updated_at: string;
 }
 
 export class MemberPageResponse {
-  @ApiProperty({ type: () => [MemberResponse] })
+  @ApiProperty({ type: () => [MemberResponse], maxItems: PAGE_DATA_MAX_ITEMS })
   data: MemberResponse[];
 
-  @ApiProperty({
-    type: 'object',
-    properties: {
-      cursor: { type: 'string', nullable: true, description: 'Pass as `cursor` for the next page' },
-      has_more: { type: 'boolean' },
-      total: { type: 'integer', description: 'Items matching the filters, over all pages' },
-    },
-    required: ['cursor', 'has_more', 'total'],
-  })
+  @ApiPagination('Items matching the filters, over all pages')
   pagination: { cursor: string | null; has_more: boolean; total: number };
 }
 
