@@ -11,6 +11,7 @@ import { registerJsonOnlyBodyParsing } from './common/http/body-parsing.js';
 import { answerClientError } from './common/http/client-errors.js';
 import { requestIdFrom, REQUEST_ID_HEADER } from './common/http/request-id.js';
 import { RouteRegistry } from './common/http/route-registry.js';
+import { MAX_PATH_PARAMETER_LENGTH } from './common/swagger/schema-docs.js';
 import { describeDatabaseUrl } from './database/data-source-options.js';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './database/embedded-postgres.js';
 import { setupSwagger } from './swagger.js';
@@ -111,6 +112,7 @@ function createHttpAdapter(routes: RouteRegistry): FastifyAdapter {
     genReqId: (request: { headers: Record<string, string | string[] | undefined> }) =>
       requestIdFrom(request.headers[REQUEST_ID_HEADER]),
     return503OnClosing: true,
+    routerOptions: { maxParamLength: MAX_PATH_PARAMETER_LENGTH },
     logger: false,
     // Malformed URLs and over-long path parameters are refused before routing; they get the
     // same envelope as every other error.

@@ -1,6 +1,9 @@
 import { ErrorCode, statusForErrorCode } from './error-code.js';
 import { type ErrorDetails, type FieldError } from './error-envelope.js';
 
+/** At most this many invalid fields are listed; the message still counts them all. */
+export const MAX_FIELD_ERRORS = 100;
+
 /**
  * A failure the service reports on purpose: it carries the contract code and a message that is
  * safe to show a client. Anything else that escapes a handler is treated as unexpected.
@@ -20,10 +23,12 @@ export class DomainError extends Error {
   }
 
   static validation(fields: FieldError[], message?: string): DomainError {
+    const listed = fields.slice(0, MAX_FIELD_ERRORS);
+
     return new DomainError(
       ErrorCode.ValidationError,
       message ?? summarizeFields(fields),
-      fields.length > 0 ? { fields } : undefined,
+      listed.length > 0 ? { fields: listed } : undefined,
     );
   }
 

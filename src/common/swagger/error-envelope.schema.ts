@@ -1,20 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { MAX_FIELD_ERRORS } from '../errors/domain-error.js';
 import { ErrorCode } from '../errors/error-code.js';
+import { MAX_BODY_DEPTH } from '../validation/body-validation.pipe.js';
+import { MAX_ECHOED_KEY_LENGTH } from '../validation/field-errors.js';
 import { REQUEST_ID_SCHEMA } from './schema-docs.js';
 
 /**
- * An unknown key is named in `field` and `message` exactly as the client sent it, so those are
- * bounded only by the 100 KB body limit (`BODY_LIMIT_BYTES`: 102,400 bytes, at least one per
- * character) and the few words around the key. Every other message is a short sentence.
+ * Messages are short sentences; a client's key is echoed at most `MAX_ECHOED_KEY_LENGTH`
+ * characters long per level of nesting (`MAX_BODY_DEPTH`).
  */
-const ECHOED_TEXT_MAX_LENGTH = 102_500;
-
-/** One entry per invalid key of the body, and each key takes at least 5 bytes of it (`"":0,`). */
-const MAX_FIELD_ERRORS = 102_400 / 5;
+const ECHOED_TEXT_MAX_LENGTH = (MAX_ECHOED_KEY_LENGTH + 2) * MAX_BODY_DEPTH + 200;
 
 export class FieldErrorSchema {
   @ApiProperty({
-    description: 'The field, nested fields by dotted path; an unknown key exactly as sent.',
+    description:
+      'The field, nested fields by dotted path; an unknown key as sent, cut at 100 characters.',
     maxLength: ECHOED_TEXT_MAX_LENGTH,
     example: 'slug',
   })

@@ -26,8 +26,11 @@ export const REQUEST_ID_SCHEMA = {
 /** A user id is a token's `sub`: not blank and at most 255 characters, as `JwtStrategy` checks. */
 export const USER_ID_SCHEMA = { pattern: '\\S', maxLength: 255 } as const;
 
-/** Fastify's `maxParamLength`: a longer path parameter is refused with 400 before routing. */
-export const MAX_PATH_PARAMETER_LENGTH = 100;
+/**
+ * Fastify's `maxParamLength`: a longer path parameter is refused with 400 before routing. Room
+ * for a 255-character user id even when every character is percent-encoded.
+ */
+export const MAX_PATH_PARAMETER_LENGTH = 1024;
 
 /** The `pagination` object of every list page. */
 export function ApiPagination(totalDescription: string): PropertyDecorator {

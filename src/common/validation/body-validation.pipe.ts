@@ -7,7 +7,7 @@ import {
 import { DomainError } from '../errors/domain-error.js';
 import { type FieldError } from '../errors/error-envelope.js';
 import { UnreadableBody } from '../http/body-parsing.js';
-import { toFieldErrors } from './field-errors.js';
+import { echoKey, toFieldErrors } from './field-errors.js';
 
 const BODY_NOT_AN_OBJECT = 'The request body must be a JSON object';
 
@@ -75,7 +75,7 @@ function findPrototypeKeys(body: Record<string, unknown>): FieldError[] {
       throw DomainError.validation([], TOO_DEEP);
     }
     for (const [key, child] of Object.entries(value)) {
-      const field = path ? `${path}.${key}` : key;
+      const field = path ? `${path}.${echoKey(key)}` : echoKey(key);
       if (PROTOTYPE_KEYS.has(key)) {
         found.push({
           field,

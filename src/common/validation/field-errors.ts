@@ -25,10 +25,18 @@ const CONSTRAINT_NAMES: Readonly<Record<string, string>> = {
   whitelistValidation: 'unknown_field',
 };
 
+/** A client's key is echoed back at most this long, so an error never grows with the input. */
+export const MAX_ECHOED_KEY_LENGTH = 100;
+
+export function echoKey(key: string): string {
+  return key.length > MAX_ECHOED_KEY_LENGTH ? `${key.slice(0, MAX_ECHOED_KEY_LENGTH)}…` : key;
+}
+
 /** Flattens class-validator's tree into one entry per invalid field, by dotted path. */
 export function toFieldErrors(errors: ValidationError[], parentPath = ''): FieldError[] {
   return errors.flatMap((error) => {
-    const field = parentPath ? `${parentPath}.${error.property}` : error.property;
+    const property = echoKey(error.property);
+    const field = parentPath ? `${parentPath}.${property}` : property;
     const constraints = Object.entries(error.constraints ?? {});
     if (constraints.length > 0) {
       const [name, message] = constraints[0];

@@ -51,7 +51,7 @@ const USER_ID_PARAM = ApiParam({
   description:
     "The member's user id, or the `inv_` id of a pending invitation. A path parameter longer " +
     `than ${MAX_PATH_PARAMETER_LENGTH} characters is refused with 400.`,
-  schema: { type: 'string', ...USER_ID_SCHEMA, maxLength: MAX_PATH_PARAMETER_LENGTH },
+  schema: { type: 'string', ...USER_ID_SCHEMA },
   example: 'usr_2x8k4m',
 });
 
