@@ -3,7 +3,7 @@ import { ApiExtension, ApiParam } from '@nestjs/swagger';
 import { ErrorCode } from '../common/errors/error-code.js';
 import { ApiErrorResponses } from '../common/swagger/api-error-responses.decorator.js';
 import { ORGANIZATION_ID_PATTERN } from './organization-id.js';
-import { OrganizationRole } from './organization-role.enum.js';
+import { ALL_ORGANIZATION_ROLES, OrganizationRole } from './organization-role.enum.js';
 import { OrganizationRoleGuard } from './organization-role.guard.js';
 import { ORG_ID_PARAM, ORG_ROLES_KEY } from './org-roles.constants.js';
 
@@ -36,17 +36,23 @@ export function OrgRoles(...roles: OrganizationRole[]): MethodDecorator {
     ApiExtension('x-required-roles', roles),
     ApiErrorResponses(
       { code: ErrorCode.Unauthorized, description: 'Missing or invalid authentication' },
-      {
-        code: ErrorCode.Forbidden,
-        description:
-          `Your role is not one of: ${roles.join(', ')}; or the organization requires MFA ` +
-          '(`details.reason: "mfa_required"`) or SSO (`details.reason: "sso_required"`) and ' +
-          'your token does not show it',
-      },
+      { code: ErrorCode.Forbidden, description: forbiddenDescription(roles) },
       {
         code: ErrorCode.NotFound,
         description: 'Organization does not exist, or you are not a member of it',
       },
     ),
   ) as MethodDecorator;
+}
+
+const SECURITY_SETTINGS_REFUSAL =
+  'the organization requires MFA (`details.reason: "mfa_required"`) or SSO ' +
+  '(`details.reason: "sso_required"`) and your token does not show it';
+
+function forbiddenDescription(roles: OrganizationRole[]): string {
+  const everyRole = ALL_ORGANIZATION_ROLES.every((role) => roles.includes(role));
+
+  return everyRole
+    ? `Any member may call this, unless ${SECURITY_SETTINGS_REFUSAL}`
+    : `Your role is not one of: ${roles.join(', ')}; or ${SECURITY_SETTINGS_REFUSAL}`;
 }

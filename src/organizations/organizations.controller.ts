@@ -60,7 +60,10 @@ export class OrganizationsController {
   })
   @ApiErrorResponses(...BODY_ERRORS, ErrorCode.Unauthorized, {
     code: ErrorCode.Conflict,
-    description: 'Slug already in use',
+    description:
+      'Slug already in use; or `settings` would lock you out: `mfa_required` needs a token ' +
+      'whose `amr` claim includes `mfa`, and `enforce_sso` one whose `idp` claim is the ' +
+      '`sso_provider` (`details.reason`)',
   })
   async create(
     @CurrentUser() user: AuthenticatedUser,
@@ -77,6 +80,7 @@ export class OrganizationsController {
     summary: 'List your organizations',
     description:
       'The organizations you are an active member of, each with your `role`, newest first. ' +
+      'Organizations that require MFA or SSO your token does not show are left out. ' +
       'Keyset pagination: pass `pagination.cursor` back as `cursor` for the next page.',
   })
   @ApiOkResponse({ type: OrganizationPageResponse, description: 'A page of organizations' })
@@ -119,7 +123,8 @@ export class OrganizationsController {
     summary: 'Update organization',
     description:
       'Updates the name, billing email or settings; requires the owner or admin role. ' +
-      'Settings merge key by key. `slug` and `cloud_region` cannot change.',
+      'Settings merge key by key. `slug` and `cloud_region` cannot change. `enforce_sso` ' +
+      'may be true only while `sso_provider` is set (in the same request or already stored).',
   })
   @ApiBody({
     type: UpdateOrganizationDto,
@@ -132,7 +137,11 @@ export class OrganizationsController {
   })
   @ApiErrorResponses(...BODY_ERRORS, {
     code: ErrorCode.Conflict,
-    description: 'The organization changed concurrently in a way that conflicts',
+    description:
+      'The change would lock you out (turning on `mfa_required` without `mfa` in your ' +
+      "token's `amr` claim, or enforcing SSO through a provider other than your token's " +
+      '`idp`; `details.reason`), or the organization changed concurrently in a way that ' +
+      'conflicts',
   })
   async update(
     @CurrentOrganizationAccess() access: OrganizationAccess,

@@ -19,12 +19,25 @@ export const DEFAULT_DESCRIPTIONS: Readonly<Record<ErrorCode, string>> = {
   [ErrorCode.ServiceUnavailable]: 'The database cannot be reached; retry later',
 };
 
+const BEARER_CHALLENGE = {
+  description: 'The bearer-token challenge of RFC 6750.',
+  schema: {
+    type: 'string',
+    maxLength: 64,
+    pattern: '^Bearer ',
+    example: 'Bearer realm="hatidata"',
+  },
+};
+
 export type ErrorResponseSpec = ErrorCode | { code: ErrorCode; description: string };
 
 /** One error answer: its description, the envelope schema and an example with its code. */
 export function errorResponse(code: ErrorCode, description: string): ResponseObject {
   return {
     description: `${code}: ${description}`,
+    ...(code === ErrorCode.Unauthorized
+      ? { headers: { 'WWW-Authenticate': BEARER_CHALLENGE } }
+      : {}),
     content: {
       'application/json': {
         schema: { $ref: getSchemaPath(ErrorEnvelopeSchema) },

@@ -62,6 +62,25 @@ export function HasNoControlCharacters(validationOptions?: ValidationOptions): P
   );
 }
 
+const VISIBLE_CHARACTER = /[\p{L}\p{N}\p{P}\p{S}]/u;
+
+/**
+ * Well-formed Unicode (no lone surrogates, which storage would silently replace) with at least
+ * one visible character (not only spaces or zero-width marks). Constraint name: `format`.
+ */
+export function IsReadableText(validationOptions?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'format',
+      validator: {
+        validate: (value) =>
+          typeof value === 'string' && value.isWellFormed() && VISIBLE_CHARACTER.test(value),
+      },
+    },
+    validationOptions,
+  );
+}
+
 /** Not one of `words`. Constraint name: `reserved`. */
 export function IsNotReserved(
   words: ReadonlySet<string>,

@@ -4,6 +4,7 @@ import { IsDefined, IsEmail, IsIn, IsString, Length, Matches, MaxLength } from '
 import {
   HasCharacterCount,
   HasNoControlCharacters,
+  IsReadableText,
   IsNotReserved,
   IsOptionalNotNull,
   NO_CONTROL_CHARACTERS_PATTERN,
@@ -26,6 +27,9 @@ interface FieldRuleOptions {
  * they are registered and stops at the first failure, so each list goes from presence and
  * type to the finer rules.
  */
+
+export const NAME_NOT_READABLE =
+  'name must be well-formed text with at least one visible character';
 
 function documented(required: boolean, options: ApiPropertyOptions): PropertyDecorator {
   return required ? ApiProperty(options) : ApiPropertyOptional(options);
@@ -50,6 +54,7 @@ export function NameField({ required, doc }: FieldRuleOptions): PropertyDecorato
     IsString({ message: 'name must be a string' }),
     HasCharacterCount(1, 100, { message: 'name must be 1 to 100 characters' }),
     HasNoControlCharacters({ message: 'name must not contain control characters' }),
+    IsReadableText({ message: NAME_NOT_READABLE }),
   );
 }
 

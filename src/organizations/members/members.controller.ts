@@ -118,7 +118,12 @@ export class MembersController {
     ErrorCode.Unauthorized,
     { code: ErrorCode.Forbidden, description: 'The organization requires MFA or SSO' },
     { code: ErrorCode.NotFound, description: 'No pending invitation for you here' },
-    { code: ErrorCode.Conflict, description: 'You are already a member' },
+    {
+      code: ErrorCode.Conflict,
+      description:
+        'A pending invitation matches your email, but you are already a member (under ' +
+        'another address)',
+    },
   )
   async accept(
     @Param('org_id') orgId: string,

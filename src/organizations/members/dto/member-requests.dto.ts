@@ -5,10 +5,12 @@ import { USER_ID_SCHEMA } from '../../../common/swagger/schema-docs.js';
 import {
   HasCharacterCount,
   HasNoControlCharacters,
+  IsReadableText,
   IsOptionalNotNull,
   NO_CONTROL_CHARACTERS_PATTERN,
   Trim,
 } from '../../../common/validation/field-rules.js';
+import { NAME_NOT_READABLE } from '../../dto/organization-field-rules.js';
 import { MembershipStatus, OrganizationRole } from '../../organization-role.enum.js';
 
 /** Every role but owner: ownership moves only by transfer. */
@@ -32,6 +34,7 @@ export class InviteMemberDto {
     pattern: NO_CONTROL_CHARACTERS_PATTERN,
     example: 'Ana Lima',
   })
+  @IsReadableText({ message: NAME_NOT_READABLE })
   @HasNoControlCharacters({ message: 'name must not contain control characters' })
   @HasCharacterCount(1, 100, { message: 'name must be 1 to 100 characters' })
   @IsString({ message: 'name must be a string' })
