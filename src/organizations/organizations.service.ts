@@ -40,6 +40,15 @@ const UPDATE_NEEDS_A_FIELD = 'Send at least one of name, billing_email and setti
 const NEXT_UPDATED_AT =
   "GREATEST(date_trunc('second', now()), date_trunc('second', updated_at) + interval '1 second')";
 
+const FIND_ACCESS_SQL = `
+  SELECT organization.*, membership.role AS membership_role
+    FROM organizations organization
+    JOIN organization_memberships membership
+      ON membership.org_id = organization.org_id
+     AND membership.user_id = $2
+     AND membership.status = '${MembershipStatus.Active}'
+   WHERE organization.org_id = $1`;
+
 /** The settings of an organization before any restriction, to judge a create like a change. */
 const UNRESTRICTED = { mfaRequired: false, enforceSso: false, ssoProvider: null } as Organization;
 
@@ -117,23 +126,18 @@ export class OrganizationsService {
     if (!isOrganizationId(orgId)) {
       return null;
     }
-    const { entities, raw } = await this.organizations
-      .createQueryBuilder('organization')
-      .innerJoin(
-        OrganizationMembership,
-        'membership',
-        'membership.orgId = organization.orgId AND membership.userId = :userId ' +
-          'AND membership.status = :active',
-        { userId, active: MembershipStatus.Active },
-      )
-      .addSelect('membership.role', 'membership_role')
-      .where('organization.orgId = :orgId', { orgId })
-      .getRawAndEntities<{ membership_role: OrganizationRole }>();
-    if (entities.length === 0) {
+    // Hand-written SQL: this runs on every organization-scoped request, and skipping the query
+    // builder saves its cost on each of them.
+    const rows: (Record<string, unknown> & { membership_role: OrganizationRole })[] =
+      await this.dataSource.query(FIND_ACCESS_SQL, [orgId, userId]);
+    if (rows.length === 0) {
       return null;
     }
 
-    return { organization: entities[0], role: raw[0].membership_role };
+    return {
+      organization: hydrateEntity(this.dataSource, Organization, rows[0]),
+      role: rows[0].membership_role,
+    };
   }
 
   /**
