@@ -42,5 +42,6 @@ export type { ErrorDetails, ErrorEnvelope, FieldError } from './common/errors/er
 export { DomainError } from './common/errors/domain-error.js';
 export { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 export { RequestValidationPipe } from './common/validation/body-validation.pipe.js';
+export { REQUEST_ID_HEADER, requestIdFrom } from './common/http/request-id.js';
 export { ApiErrorResponses } from './common/swagger/api-error-responses.decorator.js';
 export { ErrorEnvelopeSchema } from './common/swagger/error-envelope.schema.js';
