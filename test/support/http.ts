@@ -1,3 +1,5 @@
+import { assertResponseMatchesOpenApi } from './openapi-validator.js';
+
 export interface ApiResponse<T = any> {
   status: number;
   headers: Headers;
@@ -14,7 +16,11 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-/** A small HTTP client for the running app, returning status, headers and parsed JSON. */
+/**
+ * A small HTTP client for the running app, returning status, headers and parsed JSON. Every
+ * response is checked against the committed OpenAPI document (openapi.json) before a test sees
+ * it; a disagreement throws an OpenApiMismatchError naming the operation, status and reason.
+ */
 export class ApiClient {
   constructor(readonly baseUrl: string) {}
 
@@ -42,6 +48,13 @@ export class ApiClient {
     }
     const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body });
     const text = await response.text();
+    assertResponseMatchesOpenApi({
+      method,
+      path: new URL(response.url).pathname,
+      status: response.status,
+      headers: response.headers,
+      text,
+    });
     let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
