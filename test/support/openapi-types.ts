@@ -231,7 +231,27 @@ export interface components {
             message: string;
         };
         ErrorDetailsSchema: {
+            /** @description 400: every invalid field of the request (at most 100 listed). */
             fields?: components["schemas"]["FieldErrorSchema"][];
+            /**
+             * @description 403 or 409: the organization's security setting that refused the request, or that the change would lock you out of.
+             * @enum {string}
+             */
+            reason?: "mfa_required" | "sso_required";
+            /**
+             * @description 409 (self-lockout): the setting in the request that would lock you out.
+             * @enum {string}
+             */
+            field?: "settings.mfa_required" | "settings.enforce_sso";
+            /** @description 403: the roles the operation takes. */
+            required_roles?: ("owner" | "admin" | "developer" | "analyst" | "auditor" | "service_account")[];
+            /**
+             * @description 403: your role in the organization.
+             * @enum {string}
+             */
+            role?: "owner" | "admin" | "developer" | "analyst" | "auditor" | "service_account";
+            /** @description 405: the methods the path takes (also in the `Allow` header). */
+            allowed_methods?: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS")[];
         };
         ErrorBodySchema: {
             /** @example VALIDATION_ERROR */

@@ -34,9 +34,50 @@ export class FieldErrorSchema {
   message: string;
 }
 
+const ROLES = ['owner', 'admin', 'developer', 'analyst', 'auditor', 'service_account'];
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+/** Every key an error's `details` may carry; which ones depends on the error. */
 export class ErrorDetailsSchema {
-  @ApiPropertyOptional({ type: () => [FieldErrorSchema], maxItems: MAX_FIELD_ERRORS })
+  @ApiPropertyOptional({
+    type: () => [FieldErrorSchema],
+    maxItems: MAX_FIELD_ERRORS,
+    description: '400: every invalid field of the request (at most 100 listed).',
+  })
   fields?: FieldErrorSchema[];
+
+  @ApiPropertyOptional({
+    enum: ['mfa_required', 'sso_required'],
+    description:
+      "403 or 409: the organization's security setting that refused the request, or that " +
+      'the change would lock you out of.',
+  })
+  reason?: string;
+
+  @ApiPropertyOptional({
+    enum: ['settings.mfa_required', 'settings.enforce_sso'],
+    description: '409 (self-lockout): the setting in the request that would lock you out.',
+  })
+  field?: string;
+
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', enum: ROLES },
+    maxItems: ROLES.length,
+    description: '403: the roles the operation takes.',
+  })
+  required_roles?: string[];
+
+  @ApiPropertyOptional({ enum: ROLES, description: '403: your role in the organization.' })
+  role?: string;
+
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', enum: METHODS },
+    maxItems: METHODS.length,
+    description: '405: the methods the path takes (also in the `Allow` header).',
+  })
+  allowed_methods?: string[];
 }
 
 export class ErrorBodySchema {
