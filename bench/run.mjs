@@ -39,6 +39,14 @@ const token = jwt.sign({ email: 'bench@bench.test' }, SECRET, {
   expiresIn: '2h',
 });
 const auth = { authorization: `Bearer ${token}` };
+// Creates go to another user, so the benchmark user stays a member of exactly 500 organizations.
+const creatorToken = jwt.sign({ email: 'creator@bench.test' }, SECRET, {
+  algorithm: 'HS256',
+  subject: 'usr_bench_creator',
+  issuer: 'https://api.hatidata.com',
+  expiresIn: '2h',
+});
+const creatorAuth = { authorization: `Bearer ${creatorToken}` };
 
 function databaseUrl(name, port) {
   const url = new URL(SERVER_URL);
@@ -109,7 +117,10 @@ async function residentMemory(pid) {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const field = (name) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
 
-  return { rssMb: field('VmRSS') / 1024, peakRssMb: field('VmHWM') / 1024 };
+  return {
+    rss_mb: Math.round(field('VmRSS') / 1024),
+    peak_rss_mb: Math.round(field('VmHWM') / 1024),
+  };
 }
 
 function load(base, scenario, duration) {
@@ -175,7 +186,7 @@ function scenarios(orgIds, deepCursor) {
       request: () => ({
         method: 'POST',
         path: '/v1/organizations',
-        headers: { ...auth, 'content-type': 'application/json' },
+        headers: { ...creatorAuth, 'content-type': 'application/json' },
         setupRequest: (request) => ({
           ...request,
           body: JSON.stringify({
