@@ -2,26 +2,20 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { passportJwtSecret } from 'jwks-rsa';
 import { Strategy, type StrategyOptionsWithoutRequest } from 'passport-jwt';
+import { isPrintableText } from '../common/text.js';
 import { type AuthenticatedUser } from './authenticated-user.js';
 import { JWT_VERIFICATION_OPTIONS, type JwtVerificationOptions } from './jwt-options.js';
 
 const MAX_SUBJECT_LENGTH = 255;
 const MAX_EMAIL_LENGTH = 254;
 const MAX_NAME_LENGTH = 100;
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
-
-/** Well-formed text without control characters: what may be stored and compared. */
-function isPrintable(value: string): boolean {
-  return value.isWellFormed() && !CONTROL_CHARACTERS.test(value);
-}
 
 /**
  * An `email` or `name` claim describes the user; it grants nothing, so one that is not usable
  * text, or longer than the service stores, is ignored rather than failing the request.
  */
 function describingClaim(value: unknown, maxLength: number): string | null {
-  if (typeof value !== 'string' || !isPrintable(value)) {
+  if (typeof value !== 'string' || !isPrintableText(value)) {
     return null;
   }
   const trimmed = value.trim();
@@ -61,7 +55,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       typeof sub !== 'string' ||
       sub.trim() === '' ||
       sub.length > MAX_SUBJECT_LENGTH ||
-      !isPrintable(sub)
+      !isPrintableText(sub)
     ) {
       throw new IncompleteTokenError('The token has no valid subject (sub)');
     }

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
+import { CONTROL_CHARACTER_CLASS, hasControlCharacters } from '../text.js';
 
 /**
  * Validates the property only when it is present; an explicit `null` is still checked (and
@@ -43,11 +44,8 @@ export function HasCharacterCount(
   );
 }
 
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-
 /** Text that `HasNoControlCharacters` accepts, as a pattern for the OpenAPI document. */
-export const NO_CONTROL_CHARACTERS_PATTERN = `^[^${CONTROL_CHARACTERS.source.slice(1, -1)}]*$`;
+export const NO_CONTROL_CHARACTERS_PATTERN = `^[^${CONTROL_CHARACTER_CLASS}]*$`;
 
 /** No control characters (NUL, newlines, escapes...). Constraint name: `control_characters`. */
 export function HasNoControlCharacters(validationOptions?: ValidationOptions): PropertyDecorator {
@@ -55,7 +53,7 @@ export function HasNoControlCharacters(validationOptions?: ValidationOptions): P
     {
       name: 'control_characters',
       validator: {
-        validate: (value) => typeof value === 'string' && !CONTROL_CHARACTERS.test(value),
+        validate: (value) => typeof value === 'string' && !hasControlCharacters(value),
       },
     },
     validationOptions,

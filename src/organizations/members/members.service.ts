@@ -4,6 +4,7 @@ import { Brackets, DataSource, type EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../../auth/authenticated-user.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { newPrefixedId } from '../../common/ids.js';
+import { isPrintableText } from '../../common/text.js';
 import {
   cursorTimestampSql,
   decodeCursor,
@@ -373,11 +374,8 @@ async function lockMembers(
     .getMany();
 }
 
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
-
 function isPossibleMemberId(memberId: string): boolean {
-  return memberId.length <= 255 && memberId.isWellFormed() && !CONTROL_CHARACTERS.test(memberId);
+  return memberId.length <= 255 && isPrintableText(memberId);
 }
 
 function findMember(
