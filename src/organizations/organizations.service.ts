@@ -73,6 +73,9 @@ const COUNT_MY_ORGANIZATIONS_SQL = `${MY_MEMBERSHIPS}
   SELECT count(*)::int AS total
   ${MY_VISIBLE_ORGANIZATIONS}`;
 
+const AFTER_CURSOR_SQL =
+  'AND (organization.created_at, organization.org_id) < ($4::timestamptz, $5)';
+
 type ListedOrganizationRow = Record<string, unknown> & {
   org_id: string;
   membership_role: OrganizationRole;
@@ -190,7 +193,7 @@ export class OrganizationsService {
     const [rows, [{ total }]] = await Promise.all([
       this.dataSource.query(
         `${MY_ORGANIZATIONS_SQL}
-           ${position ? 'AND (organization.created_at, organization.org_id) < ($4::timestamptz, $5)' : ''}
+           ${position ? AFTER_CURSOR_SQL : ''}
          ORDER BY organization.created_at DESC, organization.org_id DESC
          LIMIT ${limit + 1}`,
         position ? [...visible, position.createdAt, position.id] : visible,

@@ -17,7 +17,8 @@ import { MembershipStatus, OrganizationRole } from '../../organization-role.enum
 export const ASSIGNABLE_ROLES = Object.values(OrganizationRole).filter(
   (role) => role !== OrganizationRole.Owner,
 );
-const ROLE_MESSAGE = `role must be one of ${ASSIGNABLE_ROLES.join(', ')} (ownership moves only by transfer)`;
+const ROLE_MESSAGE =
+  `role must be one of ${ASSIGNABLE_ROLES.join(', ')} ` + '(ownership moves only by transfer)';
 
 export class InviteMemberDto {
   @ApiProperty({ format: 'email', maxLength: 254, example: 'ana@acme.com' })
