@@ -132,7 +132,7 @@ describe('Health checks and the OpenAPI document', () => {
       },
     );
 
-    it('documents the error envelope with its codes, message, details.fields and request_id', () => {
+    it('documents the error envelope: codes, message, details.fields and request_id', () => {
       const envelope = responseSchema('/v1/organizations', 'post', '400');
       const error = property(envelope, 'error');
       const details = property(error, 'details');
@@ -236,7 +236,7 @@ describe('Health checks and the OpenAPI document', () => {
       ]);
     });
 
-    it('documents the organization object: every key required, server-set keys readOnly', async () => {
+    it('documents the organization: every key required, server-set keys readOnly', async () => {
       const organization = responseSchema('/v1/organizations/{org_id}', 'get', '200');
       const readOnlyKeys = [
         'org_id',

@@ -263,7 +263,7 @@ describe('examples/host-app: a Nest service importing the packed module', () => 
     }
   });
 
-  it('installs from the tarball with a single copy of Nest and TypeORM, shared with the host', async () => {
+  it('installs the tarball, sharing a single copy of Nest and TypeORM with the host', async () => {
     const manifest = JSON.parse(await readFile(join(hostDir, 'package.json'), 'utf8'));
     expect(manifest.dependencies[PACKAGE_NAME]).toMatch(/^file:.*\.tgz$/);
     const installed = join(hostDir, 'node_modules', PACKAGE_NAME);
@@ -333,7 +333,7 @@ describe('examples/host-app: a Nest service importing the packed module', () => 
     });
   });
 
-  it('answers 404 NOT_FOUND to a non-member, as for an organization that does not exist', async () => {
+  it('answers 404 NOT_FOUND to a non-member, as for a missing organization', async () => {
     const { orgId } = await newOrganization();
     const stranger = newUser();
 

@@ -69,7 +69,7 @@ describe('hostile input', () => {
       expectError(response, 415, 'UNSUPPORTED_MEDIA_TYPE');
     });
 
-    it('refuses a name with a lone surrogate instead of storing a replacement character', async () => {
+    it('refuses a name with a lone surrogate, not storing a replacement character', async () => {
       const body = organizationBody();
       const response = await app.api.post(ORGANIZATIONS_PATH, {
         token: newUser().token,
@@ -131,7 +131,7 @@ describe('hostile input', () => {
       expectError(response, 401, 'UNAUTHORIZED');
     });
 
-    it('refuses a bearer header holding two tokens, with a WWW-Authenticate challenge', async () => {
+    it('refuses a bearer header of two tokens, with a WWW-Authenticate challenge', async () => {
       const user = newUser();
       const response = await app.api.get(ORGANIZATIONS_PATH, {
         headers: { authorization: `Bearer ${user.token} ${user.token}` },
@@ -184,7 +184,7 @@ describe('hostile input', () => {
   });
 
   describe('security settings in lists', () => {
-    it('leaves out of the list an organization whose MFA requirement the token does not meet', async () => {
+    it('lists no organization whose MFA requirement the token does not meet', async () => {
       const sub = newUser().sub;
       const email = 'mfa-lister@example.test';
       const withMfa = mintToken(sub, email, { extraClaims: { amr: ['pwd', 'mfa'] } });

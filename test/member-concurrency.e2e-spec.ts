@@ -51,7 +51,7 @@ describe('Membership under concurrent requests', () => {
     app.api.get(organizationPath(orgId), { token: user.token });
 
   describe('invitations', () => {
-    it('accepts exactly one of 10 parallel invitations of one address; the rest get 409', async () => {
+    it('accepts one of 10 parallel invitations of one address; the other 9 get 409', async () => {
       for (let round = 0; round < ROUNDS; round += 1) {
         const { owner, orgId } = await ownedOrganization();
         const email = uniqueEmail();
@@ -120,7 +120,7 @@ describe('Membership under concurrent requests', () => {
       expectValidMembership(members);
     });
 
-    it('lets one of 5 parallel acceptances of an invitation succeed; the rest get 404', async () => {
+    it('lets one of 5 parallel acceptances of an invitation succeed; others get 404', async () => {
       for (let round = 0; round < ROUNDS; round += 1) {
         const { owner, orgId } = await ownedOrganization();
         const invitee = newUser();
@@ -138,7 +138,7 @@ describe('Membership under concurrent requests', () => {
       }
     });
 
-    it('gives one invitation to one of two people whose tokens carry its address at once', async () => {
+    it('gives an invitation to one of two holders of its address accepting at once', async () => {
       for (let round = 0; round < ROUNDS; round += 1) {
         const { owner, orgId } = await ownedOrganization();
         const email = uniqueEmail();
@@ -157,7 +157,7 @@ describe('Membership under concurrent requests', () => {
       }
     });
 
-    it('lets a person accepting invitations to two of their addresses at once join once', async () => {
+    it('joins once a person accepting invitations to two of their addresses at once', async () => {
       for (let round = 0; round < ROUNDS; round += 1) {
         const { owner, orgId } = await ownedOrganization();
         const person = newUser();
@@ -178,7 +178,7 @@ describe('Membership under concurrent requests', () => {
       }
     });
 
-    it('refuses re-invitations racing an acceptance, leaving no invitation for the new member', async () => {
+    it('refuses re-invitations racing an acceptance, leaving no invitation pending', async () => {
       for (let round = 0; round < ROUNDS; round += 1) {
         const { owner, orgId } = await ownedOrganization();
         const invitee = newUser();
@@ -336,7 +336,7 @@ describe('Membership under concurrent requests', () => {
       }
     });
 
-    it('makes the target owner whether a transfer or a demotion of the target runs first', async () => {
+    it('makes the target owner whether a transfer to it or its demotion runs first', async () => {
       for (let round = 0; round < ROUNDS; round += 1) {
         const { owner, orgId } = await ownedOrganization();
         const target = await inviteAndAccept(app, owner, orgId, 'admin');

@@ -404,7 +404,7 @@ describe('Invitations', () => {
       expect(members.filter((member) => member.user_id === invitee.sub)).toHaveLength(1);
     });
 
-    it('lets only one person take an invitation, even if another token carries the address', async () => {
+    it('lets only one person take an invitation, though two tokens carry the address', async () => {
       const { owner, orgId } = await ownedOrganization();
       const email = uniqueEmail();
       await inviteMember(app, owner, orgId, { email, role: 'developer' });

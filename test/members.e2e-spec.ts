@@ -49,7 +49,7 @@ describe('Members of an organization', () => {
     app.api.put(organizationPath(orgId), { token: user.token, body: { name } });
 
   describe('the whole flow', () => {
-    it('lets an owner invite an admin and an analyst who accept, and hand ownership over', async () => {
+    it('lets an owner invite an admin and an analyst who accept, then cede ownership', async () => {
       const { owner, orgId } = await ownedOrganization();
       const admin = newUser();
       const analyst = newUser();
@@ -397,7 +397,7 @@ describe('Members of an organization', () => {
       expect(findMember(await membersOf(app, owner, orgId), member.sub)?.role).toBe('developer');
     });
 
-    it('refuses an admin removing the admin role of another admin, with 403 and no change', async () => {
+    it('refuses an admin demoting another admin, with 403 and no change', async () => {
       const { owner, orgId } = await ownedOrganization();
       const [admin, otherAdmin] = await inviteAndAcceptEach(app, owner, orgId, ['admin', 'admin']);
 
@@ -642,7 +642,7 @@ describe('Members of an organization', () => {
       expect(findMember(members, owner.sub)?.role).toBe('admin');
     });
 
-    it('moves the owner rights with the role: the new owner transfers back, the old one cannot', async () => {
+    it('moves owner rights with the role: the new owner transfers back, not the old', async () => {
       const { owner, orgId } = await ownedOrganization();
       const [next, developer] = await inviteAndAcceptEach(app, owner, orgId, [
         'analyst',

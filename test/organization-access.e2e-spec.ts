@@ -322,7 +322,7 @@ describe('Who may read and update an organization', () => {
       await expectRefused(owner.token.slice(0, -6), organization);
     });
 
-    it('refuses expired tokens, wrong or missing issuers and tokens without sub or exp', async () => {
+    it('refuses expired tokens, a wrong or missing issuer, and a missing sub or exp', async () => {
       const { owner, organization } = await ownedOrganization();
       const now = Math.floor(Date.now() / 1000);
       const tokens = [

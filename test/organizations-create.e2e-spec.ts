@@ -63,7 +63,7 @@ describe('POST /v1/organizations', () => {
     app.api.post(ORGANIZATIONS_PATH, { token: user.token, body });
 
   describe('the reference page example', () => {
-    it('creates the reference page example and returns 201 with every documented field', async () => {
+    it('creates the reference page example: 201 with every documented field', async () => {
       const owner = newUser();
       const slug = uniqueSlug('acme-corp');
       const response = await app.api.post('/v1/organizations', {
@@ -122,7 +122,7 @@ describe('POST /v1/organizations', () => {
       ]);
     });
 
-    it('gives every organization its own org_id of org_ and lowercase letters and digits', async () => {
+    it('gives every organization its own org_id: org_ followed by [a-z0-9]', async () => {
       const owner = newUser();
       const responses = await Promise.all(
         Array.from({ length: 20 }, () => create(organizationBody(), owner)),

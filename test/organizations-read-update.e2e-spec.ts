@@ -68,7 +68,7 @@ describe('GET and PUT /v1/organizations/{org_id}', () => {
   }
 
   describe('GET', () => {
-    it('answers the reference page example for a cloud-tier organization billed by Stripe', async () => {
+    it('answers the page example for a cloud-tier organization billed by Stripe', async () => {
       const owner = newSignedInWithSso('okta');
       const slug = uniqueSlug('acme-corp');
       const created = await createOrganization(app.api, owner, {
@@ -326,7 +326,7 @@ describe('GET and PUT /v1/organizations/{org_id}', () => {
       });
     });
 
-    it('rejects enforce_sso while no SSO provider is stored or sent, changing nothing', async () => {
+    it('rejects enforce_sso with no SSO provider stored or sent, changing nothing', async () => {
       const { owner, organization } = await ownedOrganization();
 
       const response = await update(owner, organization.org_id, {

@@ -52,7 +52,7 @@ describe('Request handling', () => {
     });
 
   describe('JSON bodies', () => {
-    it('rejects malformed or truncated JSON with 400 in the envelope, changing nothing', async () => {
+    it('rejects malformed or cut-off JSON with 400 in the envelope, changing nothing', async () => {
       const slug = uniqueSlug();
       const bodies = [
         `{"name":"Acme","slug":"${slug}",`,
@@ -118,7 +118,7 @@ describe('Request handling', () => {
   });
 
   describe('content types', () => {
-    it('rejects a body sent as text or form data with 415, storing and changing nothing', async () => {
+    it('rejects text or form data bodies with 415, storing and changing nothing', async () => {
       const body = organizationBody();
       const form = new URLSearchParams(body as Record<string, string>).toString();
 

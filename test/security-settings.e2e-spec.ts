@@ -114,7 +114,7 @@ describe('Security settings: mfa_required and enforce_sso', () => {
       });
     });
 
-    it('refuses to create it for a creator whose token lacks mfa (409), storing nothing', async () => {
+    it('refuses to create it for a creator without mfa (409), storing nothing', async () => {
       for (const claims of [{}, PASSWORD_ONLY, { amr: 'mfa' }, { mfa: true }]) {
         const body = organizationBody({ settings: { mfa_required: true } });
         const response = await app.api.post(ORGANIZATIONS_PATH, {
@@ -194,7 +194,7 @@ describe('Security settings: mfa_required and enforce_sso', () => {
       expect(accepted.body).toMatchObject({ user_id: invitee.sub, status: 'active' });
     });
 
-    it('refuses turning mfa_required on from a token without mfa (409), changing nothing', async () => {
+    it('refuses turning mfa_required on without mfa (409), changing nothing', async () => {
       const { owner, organization, orgId } = await newOrganization(app);
       const admin = await inviteAndAccept(app, owner, orgId, 'admin');
 
@@ -206,7 +206,7 @@ describe('Security settings: mfa_required and enforce_sso', () => {
       await expectUnchanged(app.api, owner, organization);
     });
 
-    it('turns mfa_required on from an mfa token, locking out tokens without mfa at once', async () => {
+    it('turns mfa_required on with mfa, locking out tokens without mfa at once', async () => {
       const { owner, orgId } = await newOrganization(app);
       const admin = await inviteAndAccept(app, owner, orgId, 'admin');
       expect((await read(admin, orgId)).status).toBe(200);
@@ -238,7 +238,7 @@ describe('Security settings: mfa_required and enforce_sso', () => {
   });
 
   describe('enforce_sso', () => {
-    it('creates an organization enforcing SSO for a creator signed in through that provider', async () => {
+    it('creates an organization enforcing SSO for a creator from that provider', async () => {
       const response = await create(newUser({ extraClaims: OKTA }), { settings: ENFORCED_OKTA });
 
       expect(response.status).toBe(201);
@@ -249,7 +249,7 @@ describe('Security settings: mfa_required and enforce_sso', () => {
       });
     });
 
-    it('refuses to create it for a creator from another provider or none (409), storing nothing', async () => {
+    it('refuses a creator from another provider or none (409), storing nothing', async () => {
       for (const claims of [{}, { idp: 'azure_ad' }, { idp: 'OKTA' }]) {
         const body = organizationBody({ settings: ENFORCED_OKTA });
         const response = await app.api.post(ORGANIZATIONS_PATH, {
@@ -275,7 +275,7 @@ describe('Security settings: mfa_required and enforce_sso', () => {
       }
     });
 
-    it('refuses accepting an invitation from another provider (403), accepting through it', async () => {
+    it('refuses accepting an invitation via another provider (403), accepts via it', async () => {
       const { owner, orgId } = await newOrganization(app, { settings: ENFORCED_OKTA }, OKTA);
       const invitee = newUser({ extraClaims: { idp: 'azure_ad' } });
       await inviteMember(app, owner, orgId, { email: invitee.email, role: 'analyst' });
@@ -293,7 +293,7 @@ describe('Security settings: mfa_required and enforce_sso', () => {
       expect((await read(withClaims(owner, { idp: 'azure_ad' }), orgId)).status).toBe(200);
     });
 
-    it('refuses turning enforce_sso on from a token of another provider (409), changing nothing', async () => {
+    it('refuses turning enforce_sso on from another provider (409), changing nothing', async () => {
       const { owner, organization, orgId } = await newOrganization(app, {}, { idp: 'azure_ad' });
 
       const together = await update(owner, orgId, { settings: ENFORCED_OKTA });
@@ -307,7 +307,7 @@ describe('Security settings: mfa_required and enforce_sso', () => {
       });
     });
 
-    it('turns enforce_sso on from a token of that provider, locking others out at once', async () => {
+    it('turns enforce_sso on from that provider, locking others out at once', async () => {
       const { owner, orgId } = await newOrganization(app, {}, OKTA);
       const admin = await inviteAndAccept(app, owner, orgId, 'admin');
 
@@ -319,7 +319,7 @@ describe('Security settings: mfa_required and enforce_sso', () => {
       expect((await read(withClaims(admin, OKTA), orgId)).status).toBe(200);
     });
 
-    it('refuses moving an enforced SSO to a provider the caller did not sign in with (409)', async () => {
+    it('refuses moving an enforced SSO to a provider the caller is not from (409)', async () => {
       const { owner, organization, orgId } = await newOrganization(
         app,
         { settings: ENFORCED_OKTA },

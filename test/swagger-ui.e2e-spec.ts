@@ -89,7 +89,7 @@ describe('Swagger UI at /docs in a real browser (headless Chromium)', () => {
     return { offHost, checked };
   }
 
-  it('authorizes with a token, tries POST /v1/organizations and shows the 201 with the organization', async () => {
+  it('authorizes with a token, tries POST /v1/organizations and shows the 201 body', async () => {
     const startedAt = Date.now();
     const owner = newUser();
     const slug = uniqueSlug('swagger');

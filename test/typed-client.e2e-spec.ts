@@ -52,7 +52,7 @@ describe('a client typed from openapi.json (openapi-typescript + openapi-fetch)'
     await app.close();
   });
 
-  it(`uses types generated from the committed document; regenerate them with "${REGENERATE}"`, async () => {
+  it(`uses types generated from the committed document; regenerate: "${REGENERATE}"`, async () => {
     // The arguments of the npm script itself, run with openapi-typescript's own --check.
     const packageJson = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
     const [command, ...args] = String(packageJson.scripts['openapi:types']).split(/\s+/);
@@ -67,7 +67,7 @@ describe('a client typed from openapi.json (openapi-typescript + openapi-fetch)'
     await expect(check).resolves.toBeDefined();
   });
 
-  it('creates, reads, updates and lists an organization with typed bodies and answers', async () => {
+  it('creates, reads, updates and lists an organization, typing bodies and answers', async () => {
     const client = clientFor(newUser());
     const slug = uniqueSlug('typed');
     const createBody: Schemas['CreateOrganizationDto'] = {

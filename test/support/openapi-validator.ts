@@ -173,7 +173,8 @@ export class OpenApiResponseValidator {
   }
 
   private validateDocumentationRoute(response: ObservedResponse): void {
-    const context = `GET ${response.path} (documentation, not in the document) answered ${response.status}`;
+    const why = 'documentation, not in the document';
+    const context = `GET ${response.path} (${why}) answered ${response.status}`;
     this.checkHeaders(context, this.commonHeaders, response);
     if (response.status >= 400) {
       this.checkErrorEnvelope(context, response);
@@ -181,7 +182,8 @@ export class OpenApiResponseValidator {
   }
 
   private validateUndocumented(response: ObservedResponse, why: string): void {
-    const context = `${response.method.toUpperCase()} ${response.path} (${why}) answered ${response.status}`;
+    const method = response.method.toUpperCase();
+    const context = `${method} ${response.path} (${why}) answered ${response.status}`;
     if (response.status < 400) {
       this.fail(
         `${context}: a request the document does not describe must be refused with an error`,
@@ -218,10 +220,8 @@ export class OpenApiResponseValidator {
           rule.schema,
         );
         if (!validate(value)) {
-          this.fail(
-            `${context} with header ${rule.name}: "${value}" ${describeErrors(validate.errors, 'header')}`,
-            response,
-          );
+          const errors = describeErrors(validate.errors, 'header');
+          this.fail(`${context} with header ${rule.name}: "${value}" ${errors}`, response);
         }
       }
     }
@@ -236,10 +236,8 @@ export class OpenApiResponseValidator {
     }
     const validate = this.compile(key, schema);
     if (!validate(body)) {
-      this.fail(
-        `${context}: the body does not match ${schemaName(schema)}: ${describeErrors(validate.errors, 'body')}`,
-        response,
-      );
+      const errors = describeErrors(validate.errors, 'body');
+      this.fail(`${context}: the body does not match ${schemaName(schema)}: ${errors}`, response);
     }
   }
 
