@@ -1,5 +1,4 @@
 import { jest } from '@jest/globals';
-import type { ApiResponse } from './support/http.js';
 import {
   acceptInvitation,
   changeRole,
@@ -16,10 +15,11 @@ import {
   transferOwnership,
   uniqueEmail,
   userWithEmail,
+  newOrganization,
+  readOrganization,
 } from './support/member-flows.js';
-import { createOrganization, organizationPath } from './support/organizations.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { mintToken, newUser, type TestUser } from './support/tokens.js';
+import { mintToken, newUser } from './support/tokens.js';
 
 jest.setTimeout(120_000);
 
@@ -40,20 +40,10 @@ describe('Membership under concurrent requests', () => {
     await app.close();
   });
 
-  async function ownedOrganization(): Promise<{ owner: TestUser; orgId: string }> {
-    const owner = newUser();
-    const organization = await createOrganization(app.api, owner);
-
-    return { owner, orgId: organization.org_id };
-  }
-
-  const readOrganization = (user: TestUser, orgId: string): Promise<ApiResponse> =>
-    app.api.get(organizationPath(orgId), { token: user.token });
-
   describe('invitations', () => {
     it('accepts one of 10 parallel invitations of one address; the other 9 get 409', async () => {
       for (let round = 0; round < ROUNDS; round += 1) {
-        const { owner, orgId } = await ownedOrganization();
+        const { owner, orgId } = await newOrganization(app);
         const email = uniqueEmail();
 
         const responses = await Promise.all(
@@ -73,7 +63,7 @@ describe('Membership under concurrent requests', () => {
 
     it('treats parallel invitations of one address in different cases as one', async () => {
       for (let round = 0; round < ROUNDS; round += 1) {
-        const { owner, orgId } = await ownedOrganization();
+        const { owner, orgId } = await newOrganization(app);
         const email = uniqueEmail('Case.Race');
         const variants = [email, email.toLowerCase(), email.toUpperCase()];
 
@@ -91,7 +81,7 @@ describe('Membership under concurrent requests', () => {
 
     it('accepts exactly one of an owner and an admin inviting one address at once', async () => {
       for (let round = 0; round < ROUNDS; round += 1) {
-        const { owner, orgId } = await ownedOrganization();
+        const { owner, orgId } = await newOrganization(app);
         const admin = await inviteAndAccept(app, owner, orgId, 'admin');
         const email = uniqueEmail();
 
@@ -106,7 +96,7 @@ describe('Membership under concurrent requests', () => {
     });
 
     it('accepts all of 10 parallel invitations of different addresses', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
 
       const responses = await Promise.all(
         Array.from({ length: 10 }, () =>
@@ -122,7 +112,7 @@ describe('Membership under concurrent requests', () => {
 
     it('lets one of 5 parallel acceptances of an invitation succeed; others get 404', async () => {
       for (let round = 0; round < ROUNDS; round += 1) {
-        const { owner, orgId } = await ownedOrganization();
+        const { owner, orgId } = await newOrganization(app);
         const invitee = newUser();
         await inviteMember(app, owner, orgId, { email: invitee.email, role: 'developer' });
 
@@ -140,7 +130,7 @@ describe('Membership under concurrent requests', () => {
 
     it('gives an invitation to one of two holders of its address accepting at once', async () => {
       for (let round = 0; round < ROUNDS; round += 1) {
-        const { owner, orgId } = await ownedOrganization();
+        const { owner, orgId } = await newOrganization(app);
         const email = uniqueEmail();
         await inviteMember(app, owner, orgId, { email, role: 'developer' });
         const [first, second] = [userWithEmail(email), userWithEmail(email)];
@@ -159,7 +149,7 @@ describe('Membership under concurrent requests', () => {
 
     it('joins once a person accepting invitations to two of their addresses at once', async () => {
       for (let round = 0; round < ROUNDS; round += 1) {
-        const { owner, orgId } = await ownedOrganization();
+        const { owner, orgId } = await newOrganization(app);
         const person = newUser();
         const secondAddress = uniqueEmail();
         await inviteMember(app, owner, orgId, { email: person.email, role: 'developer' });
@@ -180,7 +170,7 @@ describe('Membership under concurrent requests', () => {
 
     it('refuses re-invitations racing an acceptance, leaving no invitation pending', async () => {
       for (let round = 0; round < ROUNDS; round += 1) {
-        const { owner, orgId } = await ownedOrganization();
+        const { owner, orgId } = await newOrganization(app);
         const invitee = newUser();
         await inviteMember(app, owner, orgId, { email: invitee.email, role: 'developer' });
 
@@ -201,7 +191,7 @@ describe('Membership under concurrent requests', () => {
 
     it('settles an acceptance racing a revocation one way or the other', async () => {
       for (let round = 0; round < ROUNDS; round += 1) {
-        const { owner, orgId } = await ownedOrganization();
+        const { owner, orgId } = await newOrganization(app);
         const invitee = newUser();
         const invitation = await inviteMember(app, owner, orgId, {
           email: invitee.email,
@@ -223,7 +213,7 @@ describe('Membership under concurrent requests', () => {
         expect(members.map((member) => member.user_id).sort()).toEqual(
           accepted.status === 200 ? [owner.sub, invitee.sub].sort() : [owner.sub],
         );
-        expect((await readOrganization(invitee, orgId)).status).toBe(
+        expect((await readOrganization(app, invitee, orgId)).status).toBe(
           accepted.status === 200 ? 200 : 404,
         );
       }
@@ -233,7 +223,7 @@ describe('Membership under concurrent requests', () => {
   describe('ownership', () => {
     it('lets one of two parallel transfers to different members win', async () => {
       for (let round = 0; round < ROUNDS; round += 1) {
-        const { owner, orgId } = await ownedOrganization();
+        const { owner, orgId } = await newOrganization(app);
         const [first, second] = await inviteAndAcceptEach(app, owner, orgId, [
           'developer',
           'analyst',
@@ -260,7 +250,7 @@ describe('Membership under concurrent requests', () => {
 
     it('lets one of five parallel transfers win, leaving exactly one owner', async () => {
       for (let round = 0; round < ROUNDS; round += 1) {
-        const { owner, orgId } = await ownedOrganization();
+        const { owner, orgId } = await newOrganization(app);
         const targets = await inviteAndAcceptEach(app, owner, orgId, [
           'admin',
           'developer',
@@ -284,7 +274,7 @@ describe('Membership under concurrent requests', () => {
 
     it('settles a transfer racing the removal of its target by an admin', async () => {
       for (let round = 0; round < ROUNDS; round += 1) {
-        const { owner, orgId } = await ownedOrganization();
+        const { owner, orgId } = await newOrganization(app);
         const [admin, target] = await inviteAndAcceptEach(app, owner, orgId, [
           'admin',
           'developer',
@@ -314,7 +304,7 @@ describe('Membership under concurrent requests', () => {
 
     it('settles a transfer racing its target leaving', async () => {
       for (let round = 0; round < ROUNDS; round += 1) {
-        const { owner, orgId } = await ownedOrganization();
+        const { owner, orgId } = await newOrganization(app);
         const target = await inviteAndAccept(app, owner, orgId, 'analyst');
 
         const [transfer, leave] = await Promise.all([
@@ -338,7 +328,7 @@ describe('Membership under concurrent requests', () => {
 
     it('makes the target owner whether a transfer to it or its demotion runs first', async () => {
       for (let round = 0; round < ROUNDS; round += 1) {
-        const { owner, orgId } = await ownedOrganization();
+        const { owner, orgId } = await newOrganization(app);
         const target = await inviteAndAccept(app, owner, orgId, 'admin');
 
         const [transfer, demotion] = await Promise.all([
@@ -359,7 +349,7 @@ describe('Membership under concurrent requests', () => {
   describe('role changes and removals', () => {
     it('settles the owner demoting an admin while that admin removes a developer', async () => {
       for (let round = 0; round < ROUNDS; round += 1) {
-        const { owner, orgId } = await ownedOrganization();
+        const { owner, orgId } = await newOrganization(app);
         const [admin, developer] = await inviteAndAcceptEach(app, owner, orgId, [
           'admin',
           'developer',
@@ -376,7 +366,7 @@ describe('Membership under concurrent requests', () => {
         expectValidMembership(members);
         expect(findMember(members, admin.sub)?.role).toBe('analyst');
         expect(findMember(members, developer.sub) === undefined).toBe(removal.status === 204);
-        expect((await readOrganization(developer, orgId)).status).toBe(
+        expect((await readOrganization(app, developer, orgId)).status).toBe(
           removal.status === 204 ? 404 : 200,
         );
       }
@@ -384,7 +374,7 @@ describe('Membership under concurrent requests', () => {
 
     it('settles the owner removing an admin while that admin invites someone', async () => {
       for (let round = 0; round < ROUNDS; round += 1) {
-        const { owner, orgId } = await ownedOrganization();
+        const { owner, orgId } = await newOrganization(app);
         const admin = await inviteAndAccept(app, owner, orgId, 'admin');
         const email = uniqueEmail();
 
@@ -399,13 +389,13 @@ describe('Membership under concurrent requests', () => {
         expectValidMembership(members);
         expect(findMember(members, admin.sub)).toBeUndefined();
         expect(members.some((member) => member.email === email)).toBe(invitation.status === 201);
-        expect((await readOrganization(admin, orgId)).status).toBe(404);
+        expect((await readOrganization(app, admin, orgId)).status).toBe(404);
       }
     });
 
     it('removes a member once when the owner removes them as they leave', async () => {
       for (let round = 0; round < ROUNDS; round += 1) {
-        const { owner, orgId } = await ownedOrganization();
+        const { owner, orgId } = await newOrganization(app);
         const developer = await inviteAndAccept(app, owner, orgId, 'developer');
 
         const responses = await Promise.all([
@@ -422,7 +412,7 @@ describe('Membership under concurrent requests', () => {
 
     it('applies parallel role changes of one member one after the other', async () => {
       for (let round = 0; round < ROUNDS; round += 1) {
-        const { owner, orgId } = await ownedOrganization();
+        const { owner, orgId } = await newOrganization(app);
         const [admin, developer] = await inviteAndAcceptEach(app, owner, orgId, [
           'admin',
           'developer',
@@ -445,7 +435,7 @@ describe('Membership under concurrent requests', () => {
 
     it('keeps every invariant through a burst of mixed changes, answering no 500', async () => {
       for (let round = 0; round < ROUNDS; round += 1) {
-        const { owner, orgId } = await ownedOrganization();
+        const { owner, orgId } = await newOrganization(app);
         const [adminA, adminB, dev1, dev2, analyst, auditor] = await inviteAndAcceptEach(
           app,
           owner,

@@ -1,6 +1,5 @@
 import { jest } from '@jest/globals';
 import { expectError, expectFieldError } from './support/expectations.js';
-import type { ApiResponse } from './support/http.js';
 import {
   acceptInvitation,
   ASSIGNABLE_ROLES,
@@ -17,10 +16,12 @@ import {
   uniqueEmail,
   userWithEmail,
   withClaims,
+  newOrganization,
+  readOrganization,
 } from './support/member-flows.js';
-import { createOrganization, organizationPath } from './support/organizations.js';
+import { organizationPath } from './support/organizations.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { mintToken, newUser, type TestUser } from './support/tokens.js';
+import { mintToken, newUser } from './support/tokens.js';
 
 jest.setTimeout(60_000);
 
@@ -38,19 +39,9 @@ describe('Invitations', () => {
     await app.close();
   });
 
-  async function ownedOrganization(): Promise<{ owner: TestUser; orgId: string }> {
-    const owner = newUser();
-    const organization = await createOrganization(app.api, owner);
-
-    return { owner, orgId: organization.org_id };
-  }
-
-  const readOrganization = (user: TestUser, orgId: string): Promise<ApiResponse> =>
-    app.api.get(organizationPath(orgId), { token: user.token });
-
   describe('POST /v1/organizations/{org_id}/users', () => {
     it('answers 201 with a pending user object that lapses 7 days from now', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const email = uniqueEmail();
       const before = Date.now();
 
@@ -76,7 +67,7 @@ describe('Invitations', () => {
     });
 
     it('stores the invitation: it is listed exactly as it was answered', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
 
       const response = await inviteMember(app, owner, orgId, {
         email: uniqueEmail(),
@@ -89,7 +80,7 @@ describe('Invitations', () => {
     });
 
     it('answers a null name when none is given', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
 
       const response = await inviteMember(app, owner, orgId, {
         email: uniqueEmail(),
@@ -101,7 +92,7 @@ describe('Invitations', () => {
     });
 
     it('lets the owner invite every role but owner', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
 
       for (const role of ASSIGNABLE_ROLES) {
         const response = await inviteMember(app, owner, orgId, { email: uniqueEmail(), role });
@@ -112,7 +103,7 @@ describe('Invitations', () => {
     });
 
     it('lets an admin invite every role below admin', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const admin = await inviteAndAccept(app, owner, orgId, 'admin');
 
       for (const role of READ_ONLY_ROLES) {
@@ -123,7 +114,7 @@ describe('Invitations', () => {
     });
 
     it('refuses an admin inviting an admin with 403, storing nothing', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const admin = await inviteAndAccept(app, owner, orgId, 'admin');
       const email = uniqueEmail();
 
@@ -138,7 +129,7 @@ describe('Invitations', () => {
     });
 
     it('refuses role owner with 400 naming role', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
 
       expectFieldError(
         await inviteMember(app, owner, orgId, { email: uniqueEmail(), role: 'owner' }),
@@ -148,7 +139,7 @@ describe('Invitations', () => {
     });
 
     it('refuses a missing or unknown role, naming role', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
 
       expectFieldError(await inviteMember(app, owner, orgId, { email: uniqueEmail() }), 'role');
       expectFieldError(
@@ -158,7 +149,7 @@ describe('Invitations', () => {
     });
 
     it('refuses a missing or invalid email, naming email', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
 
       for (const email of [undefined, '', 'not-an-address', 42, `${'a'.repeat(250)}@x.io`]) {
         expectFieldError(
@@ -169,7 +160,7 @@ describe('Invitations', () => {
     });
 
     it('refuses a key it does not take, naming it', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
 
       const response = await inviteMember(app, owner, orgId, {
         email: uniqueEmail(),
@@ -182,7 +173,7 @@ describe('Invitations', () => {
     });
 
     it('refuses every role below admin with 403 and a non-member with 404', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const readers = await inviteAndAcceptEach(app, owner, orgId, READ_ONLY_ROLES);
       const body = { email: uniqueEmail(), role: 'analyst' };
 
@@ -194,7 +185,7 @@ describe('Invitations', () => {
     });
 
     it('refuses a second pending invitation for the same address with 409', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const email = uniqueEmail();
       expect((await inviteMember(app, owner, orgId, { email, role: 'analyst' })).status).toBe(201);
 
@@ -211,7 +202,7 @@ describe('Invitations', () => {
     });
 
     it('compares addresses without regard to case', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const email = uniqueEmail('Mixed.Case');
       expect((await inviteMember(app, owner, orgId, { email, role: 'analyst' })).status).toBe(201);
 
@@ -225,7 +216,7 @@ describe('Invitations', () => {
     });
 
     it('refuses to invite the address of an active member, in any case, with 409', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const member = await inviteAndAccept(app, owner, orgId, 'developer');
 
       for (const email of [member.email, member.email.toUpperCase(), owner.email]) {
@@ -241,8 +232,8 @@ describe('Invitations', () => {
     });
 
     it('lets the same address be invited to two organizations', async () => {
-      const first = await ownedOrganization();
-      const second = await ownedOrganization();
+      const first = await newOrganization(app);
+      const second = await newOrganization(app);
       const invitee = newUser();
 
       for (const { owner, orgId } of [first, second]) {
@@ -257,7 +248,7 @@ describe('Invitations', () => {
     });
 
     it('sends a new invitation once the previous one has lapsed', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const invitee = newUser();
       const first = await inviteMember(app, owner, orgId, {
         email: invitee.email,
@@ -284,7 +275,7 @@ describe('Invitations', () => {
 
   describe('POST /v1/organizations/{org_id}/invitation/accept', () => {
     it("makes the invitee an active member under their token's sub", async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const invitee = newUser();
       const invitation = await inviteMember(app, owner, orgId, {
         email: invitee.email,
@@ -311,14 +302,14 @@ describe('Invitations', () => {
     });
 
     it('gives the new member access at once, and none before', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const invitee = newUser();
       await inviteMember(app, owner, orgId, { email: invitee.email, role: 'admin' });
 
-      expectError(await readOrganization(invitee, orgId), 404, 'NOT_FOUND');
+      expectError(await readOrganization(app, invitee, orgId), 404, 'NOT_FOUND');
       expect((await acceptInvitation(app, invitee, orgId)).status).toBe(200);
 
-      expect((await readOrganization(invitee, orgId)).status).toBe(200);
+      expect((await readOrganization(app, invitee, orgId)).status).toBe(200);
       expect(
         (
           await app.api.put(organizationPath(orgId), {
@@ -330,7 +321,7 @@ describe('Invitations', () => {
     });
 
     it('matches the email claim to the invitation without regard to case', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const email = uniqueEmail('Mixed.Case');
       await inviteMember(app, owner, orgId, { email, role: 'developer' });
 
@@ -341,7 +332,7 @@ describe('Invitations', () => {
     });
 
     it("takes the token's name claim when the invitation has no name", async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const invitee = withClaims(newUser(), { name: 'Nia Token' });
       await inviteMember(app, owner, orgId, { email: invitee.email, role: 'developer' });
 
@@ -352,7 +343,7 @@ describe('Invitations', () => {
     });
 
     it('answers 404 to a caller with no invitation, changing nothing', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       await inviteMember(app, owner, orgId, { email: uniqueEmail(), role: 'developer' });
       const before = await membersOf(app, owner, orgId);
 
@@ -361,7 +352,7 @@ describe('Invitations', () => {
     });
 
     it('answers 404 to a token without an email claim', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const invitee = newUser();
       await inviteMember(app, owner, orgId, { email: invitee.email, role: 'developer' });
 
@@ -371,8 +362,8 @@ describe('Invitations', () => {
     });
 
     it('answers 404 for an invitation to another organization', async () => {
-      const invited = await ownedOrganization();
-      const other = await ownedOrganization();
+      const invited = await newOrganization(app);
+      const other = await newOrganization(app);
       const invitee = newUser();
       await inviteMember(app, invited.owner, invited.orgId, {
         email: invitee.email,
@@ -385,17 +376,17 @@ describe('Invitations', () => {
     });
 
     it('refuses a lapsed invitation with 404, leaving the invitee outside', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const invitee = newUser();
       await inviteMember(app, owner, orgId, { email: invitee.email, role: 'developer' });
       await expireInvitation(app, orgId, invitee.email);
 
       expectError(await acceptInvitation(app, invitee, orgId), 404, 'NOT_FOUND');
-      expectError(await readOrganization(invitee, orgId), 404, 'NOT_FOUND');
+      expectError(await readOrganization(app, invitee, orgId), 404, 'NOT_FOUND');
     });
 
     it('answers 404 to a second acceptance, keeping one membership', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const invitee = await inviteAndAccept(app, owner, orgId, 'analyst');
 
       expectError(await acceptInvitation(app, invitee, orgId), 404, 'NOT_FOUND');
@@ -405,7 +396,7 @@ describe('Invitations', () => {
     });
 
     it('lets only one person take an invitation, though two tokens carry the address', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const email = uniqueEmail();
       await inviteMember(app, owner, orgId, { email, role: 'developer' });
       const first = userWithEmail(email);
@@ -413,11 +404,11 @@ describe('Invitations', () => {
 
       expect((await acceptInvitation(app, first, orgId)).status).toBe(200);
       expectError(await acceptInvitation(app, second, orgId), 404, 'NOT_FOUND');
-      expectError(await readOrganization(second, orgId), 404, 'NOT_FOUND');
+      expectError(await readOrganization(app, second, orgId), 404, 'NOT_FOUND');
     });
 
     it('gives a member no second membership through an invitation to another address', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const member = await inviteAndAccept(app, owner, orgId, 'analyst');
       const otherAddress = uniqueEmail();
       await inviteMember(app, owner, orgId, { email: otherAddress, role: 'admin' });
@@ -437,7 +428,7 @@ describe('Invitations', () => {
     });
 
     it('answers 401 without a token', async () => {
-      const { orgId } = await ownedOrganization();
+      const { orgId } = await newOrganization(app);
 
       expectError(
         await app.api.post(`${organizationPath(orgId)}/invitation/accept`),

@@ -1,6 +1,5 @@
 import { jest } from '@jest/globals';
 import { expectError, expectFieldError } from './support/expectations.js';
-import type { ApiResponse } from './support/http.js';
 import {
   acceptInvitation,
   changeRole,
@@ -17,8 +16,11 @@ import {
   removeMember,
   transferOwnership,
   uniqueEmail,
+  newOrganization,
+  readOrganization,
+  renameOrganization,
 } from './support/member-flows.js';
-import { createOrganization, organizationPath } from './support/organizations.js';
+import { organizationPath } from './support/organizations.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { newUser, type TestUser } from './support/tokens.js';
 
@@ -35,22 +37,9 @@ describe('Members of an organization', () => {
     await app.close();
   });
 
-  async function ownedOrganization(): Promise<{ owner: TestUser; orgId: string }> {
-    const owner = newUser();
-    const organization = await createOrganization(app.api, owner);
-
-    return { owner, orgId: organization.org_id };
-  }
-
-  const readOrganization = (user: TestUser, orgId: string): Promise<ApiResponse> =>
-    app.api.get(organizationPath(orgId), { token: user.token });
-
-  const renameOrganization = (user: TestUser, orgId: string, name: string): Promise<ApiResponse> =>
-    app.api.put(organizationPath(orgId), { token: user.token, body: { name } });
-
   describe('the whole flow', () => {
     it('lets an owner invite an admin and an analyst who accept, then cede ownership', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const admin = newUser();
       const analyst = newUser();
 
@@ -78,11 +67,15 @@ describe('Members of an organization', () => {
       expect(analystJoined.status).toBe(200);
       expect(analystJoined.body).toMatchObject({ user_id: analyst.sub, role: 'analyst' });
 
-      const renamedByAdmin = await renameOrganization(admin, orgId, 'Renamed by the admin');
+      const renamedByAdmin = await renameOrganization(app, admin, orgId, 'Renamed by the admin');
       expect(renamedByAdmin.status).toBe(200);
       expect(renamedByAdmin.body.name).toBe('Renamed by the admin');
-      expectError(await renameOrganization(analyst, orgId, 'Renamed by analyst'), 403, 'FORBIDDEN');
-      expect((await readOrganization(analyst, orgId)).body.name).toBe('Renamed by the admin');
+      expectError(
+        await renameOrganization(app, analyst, orgId, 'Renamed by analyst'),
+        403,
+        'FORBIDDEN',
+      );
+      expect((await readOrganization(app, analyst, orgId)).body.name).toBe('Renamed by the admin');
 
       const transfer = await transferOwnership(app, owner, orgId, admin.sub);
       expect(transfer.status).toBe(200);
@@ -104,25 +97,25 @@ describe('Members of an organization', () => {
 
   describe('what each role may do with the organization', () => {
     it('lets every member read it, and only the owner and admins change it', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const admin = await inviteAndAccept(app, owner, orgId, 'admin');
       const readers = await inviteAndAcceptEach(app, owner, orgId, READ_ONLY_ROLES);
 
       for (const member of [owner, admin, ...readers]) {
-        expect((await readOrganization(member, orgId)).status).toBe(200);
+        expect((await readOrganization(app, member, orgId)).status).toBe(200);
       }
       for (const reader of readers) {
-        expectError(await renameOrganization(reader, orgId, 'Not allowed'), 403, 'FORBIDDEN');
+        expectError(await renameOrganization(app, reader, orgId, 'Not allowed'), 403, 'FORBIDDEN');
       }
-      expect((await renameOrganization(owner, orgId, 'By the owner')).status).toBe(200);
-      expect((await renameOrganization(admin, orgId, 'By the admin')).status).toBe(200);
-      expect((await readOrganization(owner, orgId)).body.name).toBe('By the admin');
+      expect((await renameOrganization(app, owner, orgId, 'By the owner')).status).toBe(200);
+      expect((await renameOrganization(app, admin, orgId, 'By the admin')).status).toBe(200);
+      expect((await readOrganization(app, owner, orgId)).body.name).toBe('By the admin');
     });
   });
 
   describe('GET /v1/organizations/{org_id}/users', () => {
     it('lists active members and pending invitations, each as a full user object', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const developer = await inviteAndAccept(app, owner, orgId, 'developer');
       const pendingEmail = uniqueEmail();
       const pending = await inviteMember(app, owner, orgId, {
@@ -154,7 +147,7 @@ describe('Members of an organization', () => {
     });
 
     it('answers the admin as it answers the owner', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const admin = await inviteAndAccept(app, owner, orgId, 'admin');
 
       const asOwner = await listMembers(app, owner, orgId);
@@ -165,7 +158,7 @@ describe('Members of an organization', () => {
     });
 
     it('refuses every other role with 403 and a non-member with 404', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const readers = await inviteAndAcceptEach(app, owner, orgId, READ_ONLY_ROLES);
 
       for (const reader of readers) {
@@ -175,7 +168,7 @@ describe('Members of an organization', () => {
     });
 
     it('lists newest first', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const invited: string[] = [];
       for (let index = 0; index < 4; index += 1) {
         const response = await inviteMember(app, owner, orgId, {
@@ -191,7 +184,7 @@ describe('Members of an organization', () => {
     });
 
     it('filters by role, by status and by both', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const [developer, analyst] = await inviteAndAcceptEach(app, owner, orgId, [
         'developer',
         'analyst',
@@ -227,14 +220,14 @@ describe('Members of an organization', () => {
     });
 
     it('refuses an unknown role or status filter, naming it', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
 
       expectFieldError(await listMembers(app, owner, orgId, '?role=superuser'), 'role');
       expectFieldError(await listMembers(app, owner, orgId, '?status=deleted'), 'status');
     });
 
     it('refuses an unknown query parameter, naming it', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
 
       expectFieldError(await listMembers(app, owner, orgId, '?sort=email'), 'sort');
     });
@@ -246,7 +239,7 @@ describe('Members of an organization', () => {
       let everyone: string[];
 
       beforeAll(async () => {
-        ({ owner, orgId } = await ownedOrganization());
+        ({ owner, orgId } = await newOrganization(app));
         const invited: string[] = [];
         for (let index = 0; index < 55; index += 1) {
           const response = await inviteMember(app, owner, orgId, {
@@ -314,7 +307,7 @@ describe('Members of an organization', () => {
       });
 
       it('keeps the cursor stable while invitations are added between pages', async () => {
-        const { owner: otherOwner, orgId: otherOrgId } = await ownedOrganization();
+        const { owner: otherOwner, orgId: otherOrgId } = await newOrganization(app);
         const before: string[] = [];
         for (let index = 0; index < 6; index += 1) {
           const response = await inviteMember(app, otherOwner, otherOrgId, {
@@ -349,7 +342,7 @@ describe('Members of an organization', () => {
 
   describe('PUT /v1/organizations/{org_id}/users/{user_id}/role', () => {
     it('lets the owner change a role and answers the updated user object', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const member = await inviteAndAccept(app, owner, orgId, 'developer');
 
       const response = await changeRole(app, owner, orgId, member.sub, 'analyst');
@@ -366,7 +359,7 @@ describe('Members of an organization', () => {
     });
 
     it('lets the owner grant and remove the admin role', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const member = await inviteAndAccept(app, owner, orgId, 'developer');
 
       const granted = await changeRole(app, owner, orgId, member.sub, 'admin');
@@ -380,7 +373,7 @@ describe('Members of an organization', () => {
     });
 
     it('lets an admin change roles below admin', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const [admin, member] = await inviteAndAcceptEach(app, owner, orgId, ['admin', 'developer']);
 
       const response = await changeRole(app, admin, orgId, member.sub, 'service_account');
@@ -390,7 +383,7 @@ describe('Members of an organization', () => {
     });
 
     it('refuses an admin granting admin, with 403 and no change', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const [admin, member] = await inviteAndAcceptEach(app, owner, orgId, ['admin', 'developer']);
 
       expectError(await changeRole(app, admin, orgId, member.sub, 'admin'), 403, 'FORBIDDEN');
@@ -398,7 +391,7 @@ describe('Members of an organization', () => {
     });
 
     it('refuses an admin demoting another admin, with 403 and no change', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const [admin, otherAdmin] = await inviteAndAcceptEach(app, owner, orgId, ['admin', 'admin']);
 
       expectError(await changeRole(app, admin, orgId, otherAdmin.sub, 'analyst'), 403, 'FORBIDDEN');
@@ -406,7 +399,7 @@ describe('Members of an organization', () => {
     });
 
     it('refuses to change the role of the owner with 409, whoever asks', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const admin = await inviteAndAccept(app, owner, orgId, 'admin');
 
       expectError(await changeRole(app, owner, orgId, owner.sub, 'admin'), 409, 'CONFLICT');
@@ -415,7 +408,7 @@ describe('Members of an organization', () => {
     });
 
     it('refuses to make anyone owner by a role change with 409, leaving one owner', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const member = await inviteAndAccept(app, owner, orgId, 'admin');
 
       expectError(await changeRole(app, owner, orgId, member.sub, 'owner'), 409, 'CONFLICT');
@@ -425,7 +418,7 @@ describe('Members of an organization', () => {
     });
 
     it('refuses a role that does not exist or is missing, naming role', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const member = await inviteAndAccept(app, owner, orgId, 'developer');
 
       expectFieldError(await changeRole(app, owner, orgId, member.sub, 'superuser'), 'role');
@@ -434,15 +427,15 @@ describe('Members of an organization', () => {
     });
 
     it('answers 404 for a user who is not a member of the organization', async () => {
-      const { owner, orgId } = await ownedOrganization();
-      const { owner: elsewhere } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
+      const { owner: elsewhere } = await newOrganization(app);
 
       expectError(await changeRole(app, owner, orgId, elsewhere.sub, 'analyst'), 404, 'NOT_FOUND');
       expectError(await changeRole(app, owner, orgId, 'usr_nobody', 'analyst'), 404, 'NOT_FOUND');
     });
 
     it('refuses every role below admin with 403 and a non-member with 404', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const target = await inviteAndAccept(app, owner, orgId, 'developer');
       const readers = await inviteAndAcceptEach(app, owner, orgId, READ_ONLY_ROLES);
 
@@ -454,26 +447,26 @@ describe('Members of an organization', () => {
     });
 
     it('takes a demotion into account on the very next request of the demoted admin', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const admin = await inviteAndAccept(app, owner, orgId, 'admin');
-      expect((await renameOrganization(admin, orgId, 'Before demotion')).status).toBe(200);
+      expect((await renameOrganization(app, admin, orgId, 'Before demotion')).status).toBe(200);
 
       expect((await changeRole(app, owner, orgId, admin.sub, 'analyst')).status).toBe(200);
 
-      expectError(await renameOrganization(admin, orgId, 'After demotion'), 403, 'FORBIDDEN');
+      expectError(await renameOrganization(app, admin, orgId, 'After demotion'), 403, 'FORBIDDEN');
       expectError(await listMembers(app, admin, orgId), 403, 'FORBIDDEN');
       expectError(
         await inviteMember(app, admin, orgId, { email: uniqueEmail(), role: 'analyst' }),
         403,
         'FORBIDDEN',
       );
-      expect((await readOrganization(admin, orgId)).status).toBe(200);
+      expect((await readOrganization(app, admin, orgId)).status).toBe(200);
     });
   });
 
   describe('DELETE /v1/organizations/{org_id}/users/{user_id}', () => {
     it('lets the owner remove a member: 204 with no body, and the member is gone', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const member = await inviteAndAccept(app, owner, orgId, 'developer');
 
       const response = await removeMember(app, owner, orgId, member.sub);
@@ -484,48 +477,48 @@ describe('Members of an organization', () => {
     });
 
     it('takes a removal into account on the very next request of the removed member', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const admin = await inviteAndAccept(app, owner, orgId, 'admin');
-      expect((await readOrganization(admin, orgId)).status).toBe(200);
+      expect((await readOrganization(app, admin, orgId)).status).toBe(200);
 
       expect((await removeMember(app, owner, orgId, admin.sub)).status).toBe(204);
 
-      expectError(await readOrganization(admin, orgId), 404, 'NOT_FOUND');
-      expectError(await renameOrganization(admin, orgId, 'Still here?'), 404, 'NOT_FOUND');
+      expectError(await readOrganization(app, admin, orgId), 404, 'NOT_FOUND');
+      expectError(await renameOrganization(app, admin, orgId, 'Still here?'), 404, 'NOT_FOUND');
       expectError(await listMembers(app, admin, orgId), 404, 'NOT_FOUND');
     });
 
     it('lets an admin remove a member below admin', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const [admin, analyst] = await inviteAndAcceptEach(app, owner, orgId, ['admin', 'analyst']);
 
       expect((await removeMember(app, admin, orgId, analyst.sub)).status).toBe(204);
-      expectError(await readOrganization(analyst, orgId), 404, 'NOT_FOUND');
+      expectError(await readOrganization(app, analyst, orgId), 404, 'NOT_FOUND');
     });
 
     it('refuses an admin removing another admin with 403, keeping them', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const [admin, otherAdmin] = await inviteAndAcceptEach(app, owner, orgId, ['admin', 'admin']);
 
       expectError(await removeMember(app, admin, orgId, otherAdmin.sub), 403, 'FORBIDDEN');
-      expect((await readOrganization(otherAdmin, orgId)).status).toBe(200);
+      expect((await readOrganization(app, otherAdmin, orgId)).status).toBe(200);
     });
 
     it('lets the owner remove an admin', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const admin = await inviteAndAccept(app, owner, orgId, 'admin');
 
       expect((await removeMember(app, owner, orgId, admin.sub)).status).toBe(204);
-      expectError(await readOrganization(admin, orgId), 404, 'NOT_FOUND');
+      expectError(await readOrganization(app, admin, orgId), 404, 'NOT_FOUND');
     });
 
     it('lets any member below owner leave by removing themself', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const members = await inviteAndAcceptEach(app, owner, orgId, ['admin', ...READ_ONLY_ROLES]);
 
       for (const member of members) {
         expect((await removeMember(app, member, orgId, member.sub)).status).toBe(204);
-        expectError(await readOrganization(member, orgId), 404, 'NOT_FOUND');
+        expectError(await readOrganization(app, member, orgId), 404, 'NOT_FOUND');
       }
       expect((await membersOf(app, owner, orgId)).map((member) => member.user_id)).toEqual([
         owner.sub,
@@ -533,28 +526,28 @@ describe('Members of an organization', () => {
     });
 
     it('refuses members below admin removing someone else with 403', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const target = await inviteAndAccept(app, owner, orgId, 'auditor');
       const readers = await inviteAndAcceptEach(app, owner, orgId, READ_ONLY_ROLES);
 
       for (const reader of readers) {
         expectError(await removeMember(app, reader, orgId, target.sub), 403, 'FORBIDDEN');
       }
-      expect((await readOrganization(target, orgId)).status).toBe(200);
+      expect((await readOrganization(app, target, orgId)).status).toBe(200);
     });
 
     it('refuses to remove the owner (409) and the owner leaving (409)', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const admin = await inviteAndAccept(app, owner, orgId, 'admin');
 
       expectError(await removeMember(app, admin, orgId, owner.sub), 409, 'CONFLICT');
       expectError(await removeMember(app, owner, orgId, owner.sub), 409, 'CONFLICT');
-      expect((await readOrganization(owner, orgId)).status).toBe(200);
+      expect((await readOrganization(app, owner, orgId)).status).toBe(200);
       expectValidMembership(await membersOf(app, owner, orgId));
     });
 
     it('revokes a pending invitation by its inv_ id, so it can no longer be accepted', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const invitee = newUser();
       const invitation = await inviteMember(app, owner, orgId, {
         email: invitee.email,
@@ -567,11 +560,11 @@ describe('Members of an organization', () => {
         undefined,
       );
       expectError(await acceptInvitation(app, invitee, orgId), 404, 'NOT_FOUND');
-      expectError(await readOrganization(invitee, orgId), 404, 'NOT_FOUND');
+      expectError(await readOrganization(app, invitee, orgId), 404, 'NOT_FOUND');
     });
 
     it('lets an admin revoke an invitation, and refuses a developer with 403', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const [admin, developer] = await inviteAndAcceptEach(app, owner, orgId, [
         'admin',
         'developer',
@@ -590,7 +583,7 @@ describe('Members of an organization', () => {
     });
 
     it('answers 404 for someone who is not a member, and for a second removal', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const member = await inviteAndAccept(app, owner, orgId, 'analyst');
       expect((await removeMember(app, owner, orgId, member.sub)).status).toBe(204);
 
@@ -600,7 +593,7 @@ describe('Members of an organization', () => {
     });
 
     it('lets a removed member be invited again and rejoin', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const member = await inviteAndAccept(app, owner, orgId, 'analyst');
       expect((await removeMember(app, owner, orgId, member.sub)).status).toBe(204);
 
@@ -615,7 +608,7 @@ describe('Members of an organization', () => {
 
   describe('POST /v1/organizations/{org_id}/transfer-ownership', () => {
     it('makes the target owner and the previous owner admin, answering both', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const developer = await inviteAndAccept(app, owner, orgId, 'developer');
 
       const response = await transferOwnership(app, owner, orgId, developer.sub);
@@ -643,7 +636,7 @@ describe('Members of an organization', () => {
     });
 
     it('moves owner rights with the role: the new owner transfers back, not the old', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const [next, developer] = await inviteAndAcceptEach(app, owner, orgId, [
         'analyst',
         'developer',
@@ -660,7 +653,7 @@ describe('Members of an organization', () => {
     });
 
     it('refuses a transfer by anyone but the owner with 403', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const [admin, developer] = await inviteAndAcceptEach(app, owner, orgId, [
         'admin',
         'developer',
@@ -673,13 +666,13 @@ describe('Members of an organization', () => {
     });
 
     it('refuses a transfer to the owner themself with 409', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
 
       expectError(await transferOwnership(app, owner, orgId, owner.sub), 409, 'CONFLICT');
     });
 
     it('refuses a transfer to a suspended member with 409, changing nothing', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const member = await inviteAndAccept(app, owner, orgId, 'developer');
       await app.dataSource.query(
         `UPDATE organization_memberships SET status = 'suspended'
@@ -692,7 +685,7 @@ describe('Members of an organization', () => {
     });
 
     it('refuses a transfer to a pending invitation, changing nothing', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const invitation = await inviteMember(app, owner, orgId, {
         email: uniqueEmail(),
         role: 'admin',
@@ -709,14 +702,14 @@ describe('Members of an organization', () => {
     });
 
     it('answers 404 for a target who is not a member', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
 
       expectError(await transferOwnership(app, owner, orgId, newUser().sub), 404, 'NOT_FOUND');
       expect(findMember(await membersOf(app, owner, orgId), owner.sub)?.role).toBe('owner');
     });
 
     it('refuses a body without a string user_id, naming it', async () => {
-      const { owner, orgId } = await ownedOrganization();
+      const { owner, orgId } = await newOrganization(app);
       const path = `${organizationPath(orgId)}/transfer-ownership`;
 
       expectFieldError(await app.api.post(path, { token: owner.token, body: {} }), 'user_id');

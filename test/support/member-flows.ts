@@ -148,6 +148,25 @@ export function transferOwnership(
   });
 }
 
+/** The organization as `user` reads it. */
+export function readOrganization(
+  app: TestApp,
+  user: TestUser,
+  orgId: string,
+): Promise<ApiResponse> {
+  return app.api.get(organizationPath(orgId), { token: user.token });
+}
+
+/** Renames the organization as `user`. */
+export function renameOrganization(
+  app: TestApp,
+  user: TestUser,
+  orgId: string,
+  name: string,
+): Promise<ApiResponse> {
+  return app.api.put(organizationPath(orgId), { token: user.token, body: { name } });
+}
+
 /** A new organization owned by a new user (whose token carries `ownerClaims`). */
 export async function newOrganization(
   app: TestApp,
