@@ -1,13 +1,8 @@
 import type { DataSourceOptions } from 'typeorm';
-import { OrganizationMembership } from '../organizations/entities/organization-membership.entity.js';
-import { Organization } from '../organizations/entities/organization.entity.js';
-import { CreateOrganizations1796313600000 } from './migrations/1796313600000-create-organizations.js';
+import { ORGANIZATION_ENTITIES } from '../organizations/entities/index.js';
+import { ORGANIZATION_MIGRATIONS } from './migrations/index.js';
 
-/** Every entity of the service, for hosts that register them with their own TypeORM setup. */
-export const ORGANIZATION_ENTITIES = [Organization, OrganizationMembership];
-
-/** Every migration, oldest first. */
-export const ORGANIZATION_MIGRATIONS = [CreateOrganizations1796313600000];
+export { ORGANIZATION_ENTITIES, ORGANIZATION_MIGRATIONS };
 
 export interface DatabaseConnectionSettings {
   url: string;

@@ -1,0 +1,4 @@
+import { CreateOrganizations1796313600000 } from './1796313600000-create-organizations.js';
+
+/** Every migration, oldest first. A new migration file is added here too. */
+export const ORGANIZATION_MIGRATIONS = [CreateOrganizations1796313600000];

@@ -1,0 +1,5 @@
+import { OrganizationMembership } from './organization-membership.entity.js';
+import { Organization } from './organization.entity.js';
+
+/** Every entity of the service, for hosts that register them with their own TypeORM setup. */
+export const ORGANIZATION_ENTITIES = [Organization, OrganizationMembership];
