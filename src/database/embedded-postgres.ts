@@ -1,7 +1,6 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { Worker } from 'node:worker_threads';
 
 export interface EmbeddedPostgres {
   /** A connection string for TypeORM's ordinary `postgres` driver. */
@@ -15,26 +14,32 @@ export interface EmbeddedPostgres {
 const OWNER_LOCK_FILE = 'embedded-postgres.pid';
 const PGLITE_LOCK_FILE = 'postmaster.pid';
 
+/** The database thread; a plain module so that it runs as it is, built or not. */
+const WORKER_URL = new URL('./embedded-postgres.worker.mjs', import.meta.url);
+
+type WorkerMessage =
+  { type: 'ready'; connection: string } | { type: 'stopped' } | { type: 'failed'; message: string };
+
 /**
  * Starts PGlite and serves it on a loopback port so the application talks to it exactly as to a
- * PostgreSQL server. PGlite runs one statement at a time, so the server takes one connection:
- * callers must size their pool at 1, which keeps transactions from interleaving.
+ * PostgreSQL server. Both run on a worker thread, so queries execute beside the HTTP work
+ * instead of queueing behind it on one event loop. PGlite runs one statement at a time, so the
+ * server takes one connection: callers must size their pool at 1, which keeps transactions from
+ * interleaving.
  *
  * One process at a time may use a data directory. A lock left by a process that no longer
  * runs (a crash or `kill -9`) is cleared, and PostgreSQL's own recovery replays the WAL.
  */
 export async function startEmbeddedPostgres(dataDir?: string): Promise<EmbeddedPostgres> {
   if (!dataDir) {
-    return serve(await PGlite.create(), 'memory', async () => undefined);
+    return serve(undefined, 'memory', async () => undefined);
   }
   const location = resolve(dataDir, 'pglite');
   await mkdir(location, { recursive: true });
   const ownerLock = join(resolve(dataDir), OWNER_LOCK_FILE);
   await claimDataDirectory(ownerLock, location);
   try {
-    const db = await PGlite.create({ dataDir: location });
-
-    return await serve(db, location, () => rm(ownerLock, { force: true }));
+    return await serve(location, location, () => rm(ownerLock, { force: true }));
   } catch (error) {
     await rm(ownerLock, { force: true });
     throw error;
@@ -42,22 +47,55 @@ export async function startEmbeddedPostgres(dataDir?: string): Promise<EmbeddedP
 }
 
 async function serve(
-  db: PGlite,
+  dataDir: string | undefined,
   location: string,
   release: () => Promise<void>,
 ): Promise<EmbeddedPostgres> {
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
-  await server.start();
+  const worker = new Worker(WORKER_URL, { workerData: { dataDir } });
+  const started = await nextMessage(worker);
+  if (started.type !== 'ready') {
+    await worker.terminate();
+    throw new Error(`the embedded database did not start: ${describe(started)}`);
+  }
 
   return {
-    url: `postgresql://postgres@${server.getServerConn()}/postgres`,
+    url: `postgresql://postgres@${started.connection}/postgres`,
     location,
     stop: async () => {
-      await server.stop();
-      await db.close();
-      await release();
+      try {
+        worker.postMessage({ type: 'stop' });
+        const stopped = await nextMessage(worker);
+        if (stopped.type !== 'stopped') {
+          throw new Error(`the embedded database did not close cleanly: ${describe(stopped)}`);
+        }
+      } finally {
+        await worker.terminate();
+        await release();
+      }
     },
   };
+}
+
+/** The worker's next message; its exit or crash before one counts as a failure. */
+function nextMessage(worker: Worker): Promise<WorkerMessage> {
+  return new Promise((resolvePromise) => {
+    const settle = (message: WorkerMessage) => {
+      worker.off('message', settle);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      resolvePromise(message);
+    };
+    const onError = (error: Error) => settle({ type: 'failed', message: error.message });
+    const onExit = (code: number) =>
+      settle({ type: 'failed', message: `the database thread exited with code ${code}` });
+    worker.on('message', settle);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+  });
+}
+
+function describe(message: WorkerMessage): string {
+  return message.type === 'failed' ? message.message : `unexpected ${message.type}`;
 }
 
 async function claimDataDirectory(ownerLock: string, location: string): Promise<void> {
