@@ -23,6 +23,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '15' },
     connections: { type: 'string', default: '50' },
     'skip-embedded': { type: 'boolean', default: false },
+    'skip-adapters': { type: 'boolean', default: false },
   },
 });
 const DURATION = Number(args.duration);
@@ -257,7 +258,7 @@ async function deepPageCursor(base) {
 function printTable(rows) {
   const columns = [
     ['scenario', 34],
-    ['target', 9],
+    ['target', 13],
     ['requests_per_second', 8],
     ['p50_ms', 7],
     ['p99_ms', 7],
@@ -281,6 +282,43 @@ function printTable(rows) {
   for (const row of rows) {
     console.log(line(columns.map(([key]) => row[key])));
   }
+}
+
+/**
+ * The same minimal Nest application (token guard, access query, JSON) on Fastify and on Express,
+ * alternating, so that the choice of adapter rests on a measurement of this machine.
+ */
+async function compareAdapters(directUrl, get) {
+  const rows = [];
+  const servers = {};
+  let port = 3905;
+  for (const adapter of ['fastify', 'express']) {
+    port += 1;
+    const child = await start(
+      'node',
+      ['bench/adapters/server.mjs'],
+      { ADAPTER: adapter, PORT: String(port), DATABASE_URL: directUrl, JWT_SECRET: SECRET },
+      `http://127.0.0.1:${port}/v1/organizations/org_unknown`,
+    );
+    servers[adapter] = { child, base: `http://127.0.0.1:${port}` };
+    await load(servers[adapter].base, get, WARMUP);
+  }
+  for (let round = 1; round <= 2; round += 1) {
+    for (const [adapter, { child, base }] of Object.entries(servers)) {
+      const run = await load(base, get, DURATION);
+      rows.push(
+        summarize(`${get.name} (bare Nest)`, `nest+${adapter}`, run, {
+          round,
+          ...(await residentMemory(child.pid)),
+        }),
+      );
+    }
+  }
+  for (const { child } of Object.values(servers)) {
+    await stop(child);
+  }
+
+  return rows;
 }
 
 async function main() {
@@ -382,6 +420,10 @@ async function main() {
     }
     await stop(baseline);
     await stop(service);
+
+    if (!args['skip-adapters']) {
+      results.push(...(await compareAdapters(directUrl, get)));
+    }
 
     if (!args['skip-embedded']) {
       const embedded = await start(

@@ -7,50 +7,14 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
+import { ACCESS_QUERY, toOrganization } from './organization.mjs';
 
 const { DATABASE_URL, JWT_SECRET, PORT = '4000' } = process.env;
 const ISSUER = process.env.JWT_ISSUER || 'https://api.hatidata.com';
 const ORG_PATH = /^\/v1\/organizations\/([^/?]+)$/;
 const ORG_ID = /^org_[a-z2-7]{16}$/;
-const QUERY = `
-  SELECT o.*, m.role AS membership_role
-    FROM organizations o
-    JOIN organization_memberships m
-      ON m.org_id = o.org_id AND m.user_id = $2 AND m.status = 'active'
-   WHERE o.org_id = $1`;
 
 const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 10 });
-
-function iso(date) {
-  return `${date.toISOString().slice(0, 19)}Z`;
-}
-
-function organization(row) {
-  return {
-    org_id: row.org_id,
-    name: row.name,
-    slug: row.slug,
-    billing_email: row.billing_email,
-    cloud_region: row.cloud_region,
-    tier: row.tier,
-    status: row.status,
-    stripe_customer_id: row.stripe_customer_id,
-    stripe_subscription_id: row.stripe_subscription_id,
-    settings: {
-      mfa_required: row.mfa_required,
-      enforce_sso: row.enforce_sso,
-      sso_provider: row.sso_provider,
-    },
-    quotas: {
-      monthly_credit_limit: row.monthly_credit_limit,
-      used: row.credits_used,
-      max_concurrent_queries: row.max_concurrent_queries,
-      storage_limit_gb: row.storage_limit_gb,
-    },
-    created_at: iso(row.created_at),
-    updated_at: iso(row.updated_at),
-  };
-}
 
 function send(response, status, body, requestId) {
   response.writeHead(status, {
@@ -109,7 +73,7 @@ const server = http.createServer(async (request, response) => {
     return;
   }
   try {
-    const { rows } = await pool.query(QUERY, [match[1], user.sub]);
+    const { rows } = await pool.query(ACCESS_QUERY, [match[1], user.sub]);
     const row = rows[0];
     if (!row) {
       fail(response, 404, 'NOT_FOUND', 'Organization not found', requestId);
@@ -118,7 +82,7 @@ const server = http.createServer(async (request, response) => {
     } else if (row.enforce_sso && user.idp !== row.sso_provider) {
       fail(response, 403, 'FORBIDDEN', 'SSO required', requestId);
     } else {
-      send(response, 200, organization(row), requestId);
+      send(response, 200, toOrganization(row), requestId);
     }
   } catch {
     fail(response, 503, 'SERVICE_UNAVAILABLE', 'Database unavailable', requestId);
