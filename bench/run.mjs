@@ -1,4 +1,5 @@
-// npm run bench [-- --scale large] [--duration 15] [--connections 50]
+// npm run bench [-- --scale large] [--duration 15] [--connections 50] [--profile]
+//                [--skip-embedded] [--skip-adapters]
 //
 // Starts the built service on a real PostgreSQL (DATABASE_URL, default the local server) with a
 // database of its own, seeds it through SQL, and drives each endpoint with autocannon. A
@@ -6,7 +7,7 @@
 // alternating with the service, as the machine's limit. Results: a table here and JSON under
 // bench/results/.
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,6 +16,7 @@ import autocannon from 'autocannon';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import { startCountingProxy } from './pg-proxy.mjs';
+import { summarizeProfile } from './profile-summary.mjs';
 import { BENCH_USER, seed } from './seed.mjs';
 
 const { values: args } = parseArgs({
@@ -24,6 +26,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '50' },
     'skip-embedded': { type: 'boolean', default: false },
     'skip-adapters': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
   },
 });
 const DURATION = Number(args.duration);
@@ -257,7 +260,7 @@ async function deepPageCursor(base) {
 
 function printTable(rows) {
   const columns = [
-    ['scenario', 34],
+    ['scenario', 40],
     ['target', 13],
     ['requests_per_second', 8],
     ['p50_ms', 7],
@@ -281,6 +284,31 @@ function printTable(rows) {
   console.log(line(header));
   for (const row of rows) {
     console.log(line(columns.map(([key]) => row[key])));
+  }
+}
+
+/** A CPU profile of the service under the GET load, summarized by package. */
+async function profileGet(serviceEnv, directUrl, get) {
+  const directory = 'bench/results/profiles';
+  await mkdir(directory, { recursive: true });
+  const before = new Set(await readdir(directory));
+  const profiled = await start(
+    'node',
+    ['--cpu-prof', `--cpu-prof-dir=${directory}`, 'dist/src/main.js'],
+    { ...serviceEnv, PORT: '3909', DATABASE_URL: directUrl },
+    'http://127.0.0.1:3909/health/ready',
+  );
+  await load('http://127.0.0.1:3909', get, WARMUP);
+  await load('http://127.0.0.1:3909', get, DURATION);
+  await stop(profiled);
+  const written = (await readdir(directory)).filter((name) => !before.has(name));
+  for (const name of written) {
+    const summary = await summarizeProfile(join(directory, name));
+    console.log(`CPU profile of the service under GET load (${directory}/${name}):`);
+    console.log(`  busy ${(summary.busy_share * 100).toFixed(1)}% of the profiled time`);
+    for (const row of summary.rows) {
+      console.log(`  ${(row.share_of_busy * 100).toFixed(1).padStart(5)}%  ${row.bucket}`);
+    }
   }
 }
 
@@ -420,6 +448,10 @@ async function main() {
     }
     await stop(baseline);
     await stop(service);
+
+    if (args.profile) {
+      await profileGet(serviceEnv, directUrl, get);
+    }
 
     if (!args['skip-adapters']) {
       results.push(...(await compareAdapters(directUrl, get)));

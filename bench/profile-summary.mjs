@@ -1,0 +1,55 @@
+// Summarizes a V8 CPU profile (`node --cpu-prof`) by where the time was spent: each package
+// under node_modules, the service's own code, Node's internals, and V8 without a source file.
+//
+//   node bench/profile-summary.mjs bench/results/profiles/<file>.cpuprofile
+import { readFile } from 'node:fs/promises';
+
+function bucketOf(url) {
+  if (!url) return '(v8 builtins, gc, native)';
+  if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
+  const packaged = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (packaged) return packaged[1];
+  if (url.includes('/dist/src/')) return 'service (dist/src)';
+
+  return url;
+}
+
+export async function summarizeProfile(file, top = 15) {
+  const profile = JSON.parse(await readFile(file, 'utf8'));
+  const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const intervals = profile.timeDeltas;
+  const selfMicros = new Map();
+  for (let i = 0; i < profile.samples.length; i += 1) {
+    const node = nodes.get(profile.samples[i]);
+    const micros = intervals[i] ?? 0;
+    selfMicros.set(node.id, (selfMicros.get(node.id) ?? 0) + micros);
+  }
+  const buckets = new Map();
+  let idle = 0;
+  let busy = 0;
+  for (const [id, micros] of selfMicros) {
+    const { callFrame } = nodes.get(id);
+    if (callFrame.functionName === '(idle)') {
+      idle += micros;
+      continue;
+    }
+    busy += micros;
+    const bucket =
+      callFrame.functionName === '(garbage collector)' ? '(gc)' : bucketOf(callFrame.url);
+    buckets.set(bucket, (buckets.get(bucket) ?? 0) + micros);
+  }
+  const rows = [...buckets]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([bucket, micros]) => ({ bucket, share_of_busy: Number((micros / busy).toFixed(3)) }));
+
+  return { busy_share: Number((busy / (busy + idle)).toFixed(3)), rows };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const summary = await summarizeProfile(process.argv[2]);
+  console.log(`busy ${(summary.busy_share * 100).toFixed(1)}% of the profiled time`);
+  for (const row of summary.rows) {
+    console.log(`${(row.share_of_busy * 100).toFixed(1).padStart(5)}%  ${row.bucket}`);
+  }
+}
