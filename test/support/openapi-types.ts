@@ -170,6 +170,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/organizations/{org_id}/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List audit entries
+         * @description The organization's audit trail, newest first, with keyset pagination: who changed what, when, and in which request. `since` is inclusive, `until` exclusive. Entries are never changed or removed.
+         *
+         *     **Roles:** owner, admin, auditor. The caller's stored membership decides; a non-member gets 404 as if the organization did not exist.
+         */
+        get: operations["listAuditLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -557,6 +579,68 @@ export interface components {
             /** @description The previous owner, now an admin */
             previous_owner: components["schemas"]["MemberResponse"];
         };
+        /** @enum {string} */
+        AuditAction: "organization.created" | "organization.updated" | "organization.status_changed" | "billing.event_applied" | "organization.ownership_transferred" | "member.invited" | "invitation.accepted" | "invitation.revoked" | "member.role_changed" | "member.removed" | "member.left";
+        /** @enum {string} */
+        AuditTargetType: "organization" | "member" | "invitation";
+        AuditTargetResponse: {
+            /** @example organization */
+            type: components["schemas"]["AuditTargetType"];
+            /**
+             * @description The organization id, member user id, or `inv_` id of an invitation.
+             * @example org_k7d2m4xq3z5w6b2h
+             */
+            id: string;
+        };
+        AuditEventResponse: {
+            /** @example evt_q3z5w6b2hk7d2m4x */
+            event_id: string;
+            /** @example organization.updated */
+            action: components["schemas"]["AuditAction"];
+            /**
+             * @description The user id (token `sub`) that made the change, or `system` or `stripe`.
+             * @example usr_2x8k4m
+             */
+            actor: string;
+            target: components["schemas"]["AuditTargetResponse"];
+            /**
+             * @description Each changed field, nested ones by dotted path (`settings.mfa_required`), with its value before (`from`) and after (`to`); `null` where there was none. Email addresses are masked (`b***@acme.com`).
+             * @example {
+             *       "name": {
+             *         "from": "Acme Corp",
+             *         "to": "Acme Corporation"
+             *       }
+             *     }
+             */
+            changes: {
+                [key: string]: {
+                    /** @description The value before; null when the field did not exist. */
+                    from: unknown;
+                    /** @description The value after; null when the field no longer exists. */
+                    to: unknown;
+                };
+            };
+            /**
+             * @description The `X-Request-Id` of the request that made the change; null without one.
+             * @example req_8fQk2nV0aZ1xYw3L
+             */
+            request_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        AuditEventPageResponse: {
+            data: components["schemas"]["AuditEventResponse"][];
+            pagination?: {
+                /** @description Pass as `cursor` for the next page */
+                cursor: string | null;
+                has_more: boolean;
+                /**
+                 * Format: int32
+                 * @description Entries matching the filters
+                 */
+                total: number;
+            };
+        };
     };
     responses: never;
     parameters: never;
@@ -584,7 +668,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -595,7 +679,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -615,9 +699,9 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The bearer-token challenge of RFC 6750. */
-                    "WWW-Authenticate"?: string;
+                    "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -637,7 +721,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -657,7 +741,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -678,7 +762,10 @@ export interface operations {
     createOrganization: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes retries safe: the first successful response to a request with this key is stored for 24 hours, per caller, and every retry of the same request (same method, URL and JSON body) gets it again, with `Idempotent-Replayed: true`, instead of running twice. The same key with a different request, or while the first is still running, is 409 CONFLICT. Error responses are not stored: a retry after one runs again. 1 to 255 printable characters (a UUID, for example); anything else is 400. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -691,8 +778,12 @@ export interface operations {
             /** @description The created organization */
             201: {
                 headers: {
+                    /** @description A strong validator of the organization's stored state: it changes with every stored change. Send it back in `If-Match` (PUT) or `If-None-Match` (GET). */
+                    ETag: string;
+                    /** @description Present, and `true`, when this is the stored response of an earlier request with the same `Idempotency-Key`, replayed instead of running the request again. */
+                    "Idempotent-Replayed"?: "true";
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -729,7 +820,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -749,9 +840,9 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The bearer-token challenge of RFC 6750. */
-                    "WWW-Authenticate"?: string;
+                    "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -767,11 +858,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT: Slug already in use; or `settings` would lock you out: `mfa_required` needs a token whose `amr` claim includes `mfa`, and `enforce_sso` one whose `idp` claim is the `sso_provider` (`details.reason`) */
+            /** @description CONFLICT: Slug already in use; or `settings` would lock you out: `mfa_required` needs a token whose `amr` claim includes `mfa`, and `enforce_sso` one whose `idp` claim is the `sso_provider` (`details.reason`); or the `Idempotency-Key` is held by a request still running (`details.reason: "idempotency_key_in_flight"`), or was used with a different request (`details.reason: "idempotency_key_reused"`) */
             409: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -791,7 +882,7 @@ export interface operations {
             413: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -811,7 +902,7 @@ export interface operations {
             415: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -831,7 +922,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -851,7 +942,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -872,7 +963,12 @@ export interface operations {
     getOrganization: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description On GET, 304 Not Modified (no body) when the current `ETag` is one of these (weak comparison) or the value is `*`; on a change, 412 instead. A malformed value is 400. */
+                "If-None-Match"?: string;
+                /** @description Apply the change only if the current `ETag` is one of these (strong comparison: a `W/` tag never matches); otherwise 412 PRECONDITION_FAILED with the current tag in `details.current_etag`. `*` matches any current organization. A malformed value is 400. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The organization id. */
                 org_id: string;
@@ -884,8 +980,10 @@ export interface operations {
             /** @description The organization */
             200: {
                 headers: {
+                    /** @description A strong validator of the organization's stored state: it changes with every stored change. Send it back in `If-Match` (PUT) or `If-None-Match` (GET). */
+                    ETag: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -918,11 +1016,22 @@ export interface operations {
                     "application/json": components["schemas"]["OrganizationResponse"];
                 };
             };
+            /** @description Not Modified: the organization still has the ETag given in `If-None-Match` */
+            304: {
+                headers: {
+                    /** @description A strong validator of the organization's stored state: it changes with every stored change. Send it back in `If-Match` (PUT) or `If-None-Match` (GET). */
+                    ETag: string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description VALIDATION_ERROR: The URL is malformed, or a path parameter is longer than 1024 characters */
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -942,9 +1051,9 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The bearer-token challenge of RFC 6750. */
-                    "WWW-Authenticate"?: string;
+                    "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -964,7 +1073,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -984,7 +1093,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1000,11 +1109,31 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description PRECONDITION_FAILED: If-Match did not match the current ETag; `details.current_etag` is the current tag */
+            412: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PRECONDITION_FAILED",
+                     *         "message": "If-Match did not match the current ETag; `details.current_etag` is the current tag",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1024,7 +1153,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1045,7 +1174,12 @@ export interface operations {
     updateOrganization: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Apply the change only if the current `ETag` is one of these (strong comparison: a `W/` tag never matches); otherwise 412 PRECONDITION_FAILED with the current tag in `details.current_etag`. `*` matches any current organization. A malformed value is 400. */
+                "If-Match"?: string;
+                /** @description On GET, 304 Not Modified (no body) when the current `ETag` is one of these (weak comparison) or the value is `*`; on a change, 412 instead. A malformed value is 400. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The organization id. */
                 org_id: string;
@@ -1061,8 +1195,10 @@ export interface operations {
             /** @description The updated organization */
             200: {
                 headers: {
+                    /** @description A strong validator of the organization's stored state: it changes with every stored change. Send it back in `If-Match` (PUT) or `If-None-Match` (GET). */
+                    ETag: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1099,7 +1235,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1119,9 +1255,9 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The bearer-token challenge of RFC 6750. */
-                    "WWW-Authenticate"?: string;
+                    "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1141,7 +1277,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1161,7 +1297,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1181,7 +1317,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1197,11 +1333,31 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description PRECONDITION_FAILED: If-Match did not match the current ETag, or If-None-Match did; `details.current_etag` is the current tag */
+            412: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PRECONDITION_FAILED",
+                     *         "message": "If-Match did not match the current ETag, or If-None-Match did; `details.current_etag` is the current tag",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description PAYLOAD_TOO_LARGE: The request body is larger than 100 KB */
             413: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1221,7 +1377,7 @@ export interface operations {
             415: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1241,7 +1397,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1261,7 +1417,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1301,7 +1457,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1312,7 +1468,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1332,9 +1488,9 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The bearer-token challenge of RFC 6750. */
-                    "WWW-Authenticate"?: string;
+                    "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1354,7 +1510,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1374,7 +1530,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1394,7 +1550,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1414,7 +1570,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1435,7 +1591,10 @@ export interface operations {
     inviteMember: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes retries safe: the first successful response to a request with this key is stored for 24 hours, per caller, and every retry of the same request (same method, URL and JSON body) gets it again, with `Idempotent-Replayed: true`, instead of running twice. The same key with a different request, or while the first is still running, is 409 CONFLICT. Error responses are not stored: a retry after one runs again. 1 to 255 printable characters (a UUID, for example); anything else is 400. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description The organization id. */
                 org_id: string;
@@ -1451,8 +1610,10 @@ export interface operations {
             /** @description The pending invitation */
             201: {
                 headers: {
+                    /** @description Present, and `true`, when this is the stored response of an earlier request with the same `Idempotency-Key`, replayed instead of running the request again. */
+                    "Idempotent-Replayed"?: "true";
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1463,7 +1624,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1483,9 +1644,9 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The bearer-token challenge of RFC 6750. */
-                    "WWW-Authenticate"?: string;
+                    "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1505,7 +1666,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1525,7 +1686,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1541,11 +1702,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT: A pending invitation for this address exists, or it belongs to a member */
+            /** @description CONFLICT: A pending invitation for this address exists, or it belongs to a member; or the `Idempotency-Key` is held by a request still running (`details.reason: "idempotency_key_in_flight"`), or was used with a different request (`details.reason: "idempotency_key_reused"`) */
             409: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1565,7 +1726,7 @@ export interface operations {
             413: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1585,7 +1746,7 @@ export interface operations {
             415: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1605,7 +1766,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1625,7 +1786,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1659,7 +1820,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1670,7 +1831,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1690,9 +1851,9 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The bearer-token challenge of RFC 6750. */
-                    "WWW-Authenticate"?: string;
+                    "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1712,7 +1873,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1732,7 +1893,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1752,7 +1913,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1772,7 +1933,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1792,7 +1953,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1831,7 +1992,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1842,7 +2003,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1862,9 +2023,9 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The bearer-token challenge of RFC 6750. */
-                    "WWW-Authenticate"?: string;
+                    "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1884,7 +2045,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1904,7 +2065,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1924,7 +2085,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1944,7 +2105,7 @@ export interface operations {
             413: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1964,7 +2125,7 @@ export interface operations {
             415: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1984,7 +2145,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2004,7 +2165,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2040,7 +2201,7 @@ export interface operations {
             204: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2049,7 +2210,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2069,9 +2230,9 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The bearer-token challenge of RFC 6750. */
-                    "WWW-Authenticate"?: string;
+                    "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2091,7 +2252,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2111,7 +2272,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2131,7 +2292,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2151,7 +2312,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2171,7 +2332,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2208,7 +2369,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2219,7 +2380,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2239,9 +2400,9 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The bearer-token challenge of RFC 6750. */
-                    "WWW-Authenticate"?: string;
+                    "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2261,7 +2422,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2281,7 +2442,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2301,7 +2462,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2321,7 +2482,7 @@ export interface operations {
             413: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2341,7 +2502,7 @@ export interface operations {
             415: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2361,7 +2522,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2381,7 +2542,167 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "message": "The database cannot be reached; retry later",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    listAuditLog: {
+        parameters: {
+            query?: {
+                /** @description Items per page. */
+                limit?: number;
+                /** @description Opaque position from the previous page (`pagination.cursor`). */
+                cursor?: string;
+                /** @description Only entries of this action. */
+                action?: components["schemas"]["AuditAction"];
+                /** @description Only entries by this actor: a user id, `system` or `stripe`. */
+                actor?: string;
+                /** @description Only entries written at or after this instant. */
+                since?: string;
+                /** @description Only entries written before this instant; must be after `since`. */
+                until?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The organization id. */
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of audit entries */
+            200: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEventPageResponse"];
+                };
+            };
+            /** @description VALIDATION_ERROR: Missing required fields, invalid format or malformed JSON */
+            400: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Missing required fields, invalid format or malformed JSON",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description UNAUTHORIZED: Missing or invalid authentication */
+            401: {
+                headers: {
+                    /** @description The bearer-token challenge of RFC 6750. */
+                    "WWW-Authenticate": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Missing or invalid authentication",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN: Your role is not one of: owner, admin, auditor; or the organization requires MFA (`details.reason: "mfa_required"`) or SSO (`details.reason: "sso_required"`) and your token does not show it */
+            403: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "message": "Your role is not one of: owner, admin, auditor; or the organization requires MFA (`details.reason: \"mfa_required\"`) or SSO (`details.reason: \"sso_required\"`) and your token does not show it",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND: Organization does not exist, or you are not a member of it */
+            404: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "Organization does not exist, or you are not a member of it",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
+            500: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Unexpected error; carries no internal detail",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The database cannot be reached; retry later */
+            503: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2412,7 +2733,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2426,7 +2747,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2446,7 +2767,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2477,7 +2798,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2501,7 +2822,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2521,7 +2842,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2541,7 +2862,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
