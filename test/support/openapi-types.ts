@@ -245,7 +245,7 @@ export interface components {
              */
             field: string;
             /**
-             * @description Which rule failed: required, type, length, format, enum, reserved, unique, unknown_field, immutable, control_characters, requires_sso_provider.
+             * @description Which rule failed: required, type, length, format, enum, reserved, unique, unknown_field, immutable, control_characters, requires_sso_provider, after_since.
              * @example length
              */
             constraint: string;
@@ -256,10 +256,15 @@ export interface components {
             /** @description 400: every invalid field of the request (at most 100 listed). */
             fields?: components["schemas"]["FieldErrorSchema"][];
             /**
-             * @description 403 or 409: the organization's security setting that refused the request, or that the change would lock you out of.
+             * @description 403 or 409: the organization's security setting that refused the request, or that the change would lock you out of; 409: why the `Idempotency-Key` cannot be used.
              * @enum {string}
              */
-            reason?: "mfa_required" | "sso_required";
+            reason?: "mfa_required" | "sso_required" | "idempotency_key_in_flight" | "idempotency_key_reused";
+            /**
+             * @description 412: the current `ETag` of the resource, to read it again or retry with.
+             * @example "8"
+             */
+            current_etag?: string;
             /**
              * @description 409 (self-lockout): the setting in the request that would lock you out.
              * @enum {string}
