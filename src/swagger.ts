@@ -43,6 +43,11 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'transfer ownership.',
     )
     .addTag(
+      'Audit log',
+      'Who changed what in an organization, when, and in which request; entries are never ' +
+        'changed or removed.',
+    )
+    .addTag(
       'Health',
       'Liveness and readiness probes for the platform; public on purpose, they need no token.',
     )
