@@ -55,7 +55,7 @@ describe('The audit trail', () => {
     events.filter((event) => event.action === action);
 
   describe('entries', () => {
-    it('records the creation with its fields, the billing email masked, and the request id', async () => {
+    it('records a creation: its fields, the billing email masked, the request id', async () => {
       const owner = newUser();
       const requestId = 'req_audit-create-0001';
       const created = await app.api.post(ORGANIZATIONS_PATH, {
@@ -111,7 +111,7 @@ describe('The audit trail', () => {
       });
     });
 
-    it('writes nothing for a PUT that changes nothing, is refused, or fails its precondition', async () => {
+    it('writes nothing for a PUT that changes nothing, is refused or fails If-Match', async () => {
       const { owner, orgId, organization } = await newOrganization(app);
 
       const unchanged = await renameOrganization(app, owner, orgId, organization.name);
@@ -301,7 +301,8 @@ describe('The audit trail', () => {
     /** Makes the database refuse entries of one action, as a failing write would. */
     async function refuseEntries(action: string, run: () => Promise<void>): Promise<void> {
       await app.dataSource.query(
-        `ALTER TABLE audit_log ADD CONSTRAINT ck_test_refused CHECK (action <> '${action}') NOT VALID`,
+        `ALTER TABLE audit_log
+           ADD CONSTRAINT ck_test_refused CHECK (action <> '${action}') NOT VALID`,
       );
       try {
         await run();

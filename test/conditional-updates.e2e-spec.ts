@@ -216,7 +216,7 @@ describe('Conditional requests: ETag, If-Match and If-None-Match', () => {
       expect(etagOf(response)).not.toBe(etag);
     });
 
-    it('refuses a stale tag with 412, the current tag in details, and changes nothing', async () => {
+    it('refuses a stale tag with 412 and the current tag in details; changes nothing', async () => {
       const { owner, organization, etag } = await ownedOrganization();
       const first = await update(
         owner,
@@ -288,7 +288,7 @@ describe('Conditional requests: ETag, If-Match and If-None-Match', () => {
       expect(response.status).toBe(200);
     });
 
-    it('answers 412 to If-None-Match with the current tag, as the change would overwrite it', async () => {
+    it('answers 412 to If-None-Match with the current tag: it would overwrite it', async () => {
       const { owner, organization, etag } = await ownedOrganization();
 
       const response = await update(
@@ -323,7 +323,7 @@ describe('Conditional requests: ETag, If-Match and If-None-Match', () => {
       expect((await read(owner, organization.org_id)).body.name).toBe(organization.name);
     });
 
-    it('checks access before the precondition: 404 for a non-member, 403 for an analyst', async () => {
+    it('checks access first: 404 for a non-member, 403 for an analyst', async () => {
       const { organization, etag } = await ownedOrganization();
       const analyst = await addMember(app.dataSource, organization.org_id, 'analyst');
 

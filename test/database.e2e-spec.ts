@@ -113,6 +113,8 @@ describe('the database', () => {
       const reapplied = await runMigrations(dataSource);
       expect(reapplied).toEqual(ORGANIZATION_MIGRATIONS.map((migration) => migration.name));
       expect(await tableNames(dataSource)).toEqual([
+        'audit_log',
+        'idempotency_keys',
         'organization_memberships',
         'organizations',
         'schema_migrations',

@@ -356,11 +356,11 @@ export class OrganizationsService {
     }
 
     const fields = Object.keys(changes) as (keyof OrganizationChanges)[];
+    const assignments = fields.map((field, index) => `${UPDATABLE_COLUMNS[field]} = $${index + 3}`);
     const statement = this.auditLog.withEntry(
       {
         sql: `UPDATE organizations
-                 SET ${fields.map((field, index) => `${UPDATABLE_COLUMNS[field]} = $${index + 3}`).join(', ')},
-                     updated_at = ${NEXT_UPDATED_AT}
+                 SET ${assignments.join(', ')}, updated_at = ${NEXT_UPDATED_AT}
                WHERE org_id = $1 AND version = $2
               RETURNING *`,
         parameters: [current.orgId, current.version, ...fields.map((field) => changes[field])],
