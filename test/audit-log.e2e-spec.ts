@@ -73,16 +73,16 @@ describe('The audit trail', () => {
         target: { type: 'organization', id: created.body.org_id },
         request_id: requestId,
       });
-      expect(event.changes).toEqual({
-        name: { from: null, to: 'Audited Corp' },
-        slug: { from: null, to: created.body.slug },
-        billing_email: { from: null, to: 'b***@acme.com' },
-        cloud_region: { from: null, to: 'us-east-1' },
-        tier: { from: null, to: 'free' },
-        status: { from: null, to: 'active' },
-        'settings.mfa_required': { from: null, to: false },
-        'settings.enforce_sso': { from: null, to: false },
-      });
+      expect(event.changes).toEqual([
+        { field: 'name', from: null, to: 'Audited Corp' },
+        { field: 'slug', from: null, to: created.body.slug },
+        { field: 'billing_email', from: null, to: 'b***@acme.com' },
+        { field: 'cloud_region', from: null, to: 'us-east-1' },
+        { field: 'tier', from: null, to: 'free' },
+        { field: 'status', from: null, to: 'active' },
+        { field: 'settings.mfa_required', from: null, to: false },
+        { field: 'settings.enforce_sso', from: null, to: false },
+      ]);
     });
 
     it('records an update field by field, settings key by key, with from and to', async () => {
@@ -104,11 +104,11 @@ describe('The audit trail', () => {
         target: { type: 'organization', id: orgId },
         request_id: update.headers.get('x-request-id'),
       });
-      expect(event.changes).toEqual({
-        name: { from: 'Acme Corp', to: 'Renamed Corp' },
-        billing_email: { from: 'b***@acme.com', to: 'f***@acme.com' },
-        'settings.sso_provider': { from: null, to: 'okta' },
-      });
+      expect(event.changes).toEqual([
+        { field: 'name', from: 'Acme Corp', to: 'Renamed Corp' },
+        { field: 'billing_email', from: 'b***@acme.com', to: 'f***@acme.com' },
+        { field: 'settings.sso_provider', from: null, to: 'okta' },
+      ]);
     });
 
     it('writes nothing for a PUT that changes nothing, is refused or fails If-Match', async () => {
@@ -159,33 +159,33 @@ describe('The audit trail', () => {
       expect(invitation).toMatchObject({
         actor: owner.sub,
         target: { type: 'invitation', id: invited.body.user_id },
-        changes: {
-          email: { from: null, to: masked },
-          role: { from: null, to: 'analyst' },
-          status: { from: null, to: 'invited' },
-        },
+        changes: [
+          { field: 'email', from: null, to: masked },
+          { field: 'role', from: null, to: 'analyst' },
+          { field: 'status', from: null, to: 'invited' },
+        ],
       });
       expect(acceptance).toMatchObject({
         actor: invitee.sub,
         target: { type: 'member', id: invitee.sub },
-        changes: {
-          user_id: { from: invited.body.user_id, to: invitee.sub },
-          status: { from: 'invited', to: 'active' },
-        },
+        changes: [
+          { field: 'user_id', from: invited.body.user_id, to: invitee.sub },
+          { field: 'status', from: 'invited', to: 'active' },
+        ],
       });
       expect(roleChange).toMatchObject({
         actor: owner.sub,
         target: { type: 'member', id: invitee.sub },
-        changes: { role: { from: 'analyst', to: 'developer' } },
+        changes: [{ field: 'role', from: 'analyst', to: 'developer' }],
       });
       expect(removal).toMatchObject({
         actor: owner.sub,
         target: { type: 'member', id: invitee.sub },
-        changes: {
-          email: { from: masked, to: null },
-          role: { from: 'developer', to: null },
-          status: { from: 'active', to: null },
-        },
+        changes: [
+          { field: 'email', from: masked, to: null },
+          { field: 'role', from: 'developer', to: null },
+          { field: 'status', from: 'active', to: null },
+        ],
       });
     });
 
@@ -223,11 +223,11 @@ describe('The audit trail', () => {
       expect(event).toMatchObject({
         actor: owner.sub,
         target: { type: 'member', id: admin.sub },
-        changes: {
-          owner: { from: owner.sub, to: admin.sub },
-          [`role.${owner.sub}`]: { from: 'owner', to: 'admin' },
-          [`role.${admin.sub}`]: { from: 'admin', to: 'owner' },
-        },
+        changes: [
+          { field: 'owner', from: owner.sub, to: admin.sub },
+          { field: `role.${owner.sub}`, from: 'owner', to: 'admin' },
+          { field: `role.${admin.sub}`, from: 'admin', to: 'owner' },
+        ],
       });
     });
 
@@ -412,12 +412,9 @@ describe('The audit trail', () => {
 
       const events = await entries(owner, orgId);
 
-      expect(events.map((event) => event.changes.name?.to ?? null)).toEqual([
-        'Three',
-        'Two',
-        'One',
-        'Acme Corp',
-      ]);
+      const newName = (event: AuditEvent) =>
+        event.changes.find((change: { field: string }) => change.field === 'name')?.to;
+      expect(events.map(newName)).toEqual(['Three', 'Two', 'One', 'Acme Corp']);
       expect(events.every((event) => event.target.id === orgId)).toBe(true);
     });
 
@@ -517,7 +514,7 @@ function expectEventShape(event: AuditEvent): void {
   expect(event.event_id).toMatch(/^evt_[a-z2-7]{16}$/);
   expect(Object.keys(event.target)).toEqual(['type', 'id']);
   expect(event.created_at).toMatch(TIMESTAMP);
-  for (const change of Object.values<Record<string, unknown>>(event.changes)) {
-    expect(Object.keys(change)).toEqual(['from', 'to']);
+  for (const change of event.changes) {
+    expect(Object.keys(change)).toEqual(['field', 'from', 'to']);
   }
 }

@@ -9,7 +9,11 @@ export function toAuditEventResponse(event: AuditEvent): AuditEventResponse {
     action: event.action,
     actor: event.actor,
     target: { type: event.targetType, id: event.targetId },
-    changes: event.changes,
+    changes: Object.entries(event.changes).map(([field, change]) => ({
+      field,
+      from: change.from,
+      to: change.to,
+    })),
     request_id: event.requestId,
     created_at: toIsoSeconds(event.createdAt),
   };

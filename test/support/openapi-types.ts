@@ -597,6 +597,17 @@ export interface components {
              */
             id: string;
         };
+        AuditFieldChangeResponse: {
+            /**
+             * @description The field, nested ones by dotted path (`settings.mfa_required`).
+             * @example settings.mfa_required
+             */
+            field: string;
+            /** @description The value before; null when there was none. */
+            from: (string | null) | boolean | number;
+            /** @description The value after; null when there is none. */
+            to: (string | null) | boolean | number;
+        };
         AuditEventResponse: {
             /** @example evt_q3z5w6b2hk7d2m4x */
             event_id: string;
@@ -609,22 +620,16 @@ export interface components {
             actor: string;
             target: components["schemas"]["AuditTargetResponse"];
             /**
-             * @description Each changed field, nested ones by dotted path (`settings.mfa_required`), with its value before (`from`) and after (`to`); `null` where there was none. Email addresses are masked (`b***@acme.com`).
-             * @example {
-             *       "name": {
+             * @description Each changed field with its value before (`from`) and after (`to`), settings key by key; email addresses are masked (`b***@acme.com`).
+             * @example [
+             *       {
+             *         "field": "name",
              *         "from": "Acme Corp",
              *         "to": "Acme Corporation"
              *       }
-             *     }
+             *     ]
              */
-            changes: {
-                [key: string]: {
-                    /** @description The value before; null when the field did not exist. */
-                    from: unknown;
-                    /** @description The value after; null when the field no longer exists. */
-                    to: unknown;
-                };
-            };
+            changes: components["schemas"]["AuditFieldChangeResponse"][];
             /**
              * @description The `X-Request-Id` of the request that made the change; null without one.
              * @example req_8fQk2nV0aZ1xYw3L

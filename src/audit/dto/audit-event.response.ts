@@ -6,11 +6,40 @@ import {
   TIMESTAMP_SCHEMA,
   USER_ID_SCHEMA,
 } from '../../common/swagger/schema-docs.js';
+import { NO_CONTROL_CHARACTERS_PATTERN } from '../../common/validation/field-rules.js';
 import { AuditAction, AuditTargetType } from '../audit-action.js';
-import type { AuditChanges } from '../audit-changes.js';
 
 /** The most fields one entry lists as changed. */
 const MAX_CHANGED_FIELDS = 32;
+
+/** A stored value: text, a flag or a number, or null where there was none. */
+const FIELD_VALUE_SCHEMA = {
+  oneOf: [
+    { type: 'string', nullable: true, maxLength: 255, pattern: NO_CONTROL_CHARACTERS_PATTERN },
+    { type: 'boolean' },
+    { type: 'number' },
+  ],
+};
+
+/** One changed field of an entry. */
+export class AuditFieldChangeResponse {
+  @ApiProperty({
+    description: 'The field, nested ones by dotted path (`settings.mfa_required`).',
+    maxLength: 300,
+    pattern: '^[a-z_]+(\\..+)?$',
+    example: 'settings.mfa_required',
+  })
+  field: string;
+
+  @ApiProperty({
+    description: 'The value before; null when there was none.',
+    ...FIELD_VALUE_SCHEMA,
+  })
+  from: unknown;
+
+  @ApiProperty({ description: 'The value after; null when there is none.', ...FIELD_VALUE_SCHEMA })
+  to: unknown;
+}
 
 export class AuditTargetResponse {
   @ApiProperty({ enum: AuditTargetType, enumName: 'AuditTargetType', example: 'organization' })
@@ -43,23 +72,14 @@ export class AuditEventResponse {
   target: AuditTargetResponse;
 
   @ApiProperty({
-    type: 'object',
+    type: () => [AuditFieldChangeResponse],
+    maxItems: MAX_CHANGED_FIELDS,
     description:
-      'Each changed field, nested ones by dotted path (`settings.mfa_required`), with its ' +
-      'value before (`from`) and after (`to`); `null` where there was none. Email addresses ' +
-      'are masked (`b***@acme.com`).',
-    maxProperties: MAX_CHANGED_FIELDS,
-    additionalProperties: {
-      type: 'object',
-      properties: {
-        from: { description: 'The value before; null when the field did not exist.' },
-        to: { description: 'The value after; null when the field no longer exists.' },
-      },
-      required: ['from', 'to'],
-    },
-    example: { name: { from: 'Acme Corp', to: 'Acme Corporation' } },
+      'Each changed field with its value before (`from`) and after (`to`), settings key by ' +
+      'key; email addresses are masked (`b***@acme.com`).',
+    example: [{ field: 'name', from: 'Acme Corp', to: 'Acme Corporation' }],
   })
-  changes: AuditChanges;
+  changes: AuditFieldChangeResponse[];
 
   @ApiProperty({
     type: String,
