@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { jest } from '@jest/globals';
 import pg from 'pg';
 import { requestFingerprint } from '../src/idempotency/idempotency-key.js';
+import { IdempotencyService } from '../src/idempotency/idempotency.service.js';
 import { expectError, expectFieldError } from './support/expectations.js';
 import { organizationBody } from './support/factories.js';
 import type { ApiResponse } from './support/http.js';
@@ -162,6 +163,26 @@ describe('Idempotency-Key', () => {
 
       expect([later.status, replayed(later)]).toEqual([201, false]);
       expect(await organizationCount(user)).toBe(2);
+    });
+
+    it('removes lapsed records when it sweeps, and keeps the others', async () => {
+      const user = newUser();
+      const [lapsed, kept] = [randomUUID(), randomUUID()];
+      expect((await create(first, user, organizationBody(), lapsed)).status).toBe(201);
+      expect((await create(first, user, organizationBody(), kept)).status).toBe(201);
+      await first.dataSource.query(
+        `UPDATE idempotency_keys SET expires_at = now() - interval '1 second'
+          WHERE user_id = $1 AND idempotency_key = $2`,
+        [user.sub, lapsed],
+      );
+
+      await second.running.app.get(IdempotencyService).sweepExpired();
+
+      const rows = await first.dataSource.query(
+        'SELECT idempotency_key FROM idempotency_keys WHERE user_id = $1',
+        [user.sub],
+      );
+      expect(rows).toEqual([{ idempotency_key: kept }]);
     });
 
     it('takes over the key of a request whose instance died before it answered', async () => {
