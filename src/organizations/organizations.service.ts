@@ -115,6 +115,14 @@ type ListedOrganizationRow = Record<string, unknown> & {
 /** The settings of an organization before any restriction, to judge a create like a change. */
 const UNRESTRICTED = { mfaRequired: false, enforceSso: false, ssoProvider: null } as Organization;
 
+/** What a PUT asks for, with the conditions it comes with. */
+interface UpdateRequest {
+  user: AuthenticatedUser;
+  input: UpdateOrganizationDto;
+  preconditions: Preconditions;
+  requestId: string | null;
+}
+
 type OrganizationChanges = Partial<
   Pick<Organization, 'name' | 'billingEmail' | 'mfaRequired' | 'enforceSso' | 'ssoProvider'>
 >;
@@ -271,7 +279,7 @@ export class OrganizationsService {
     preconditions: Preconditions = {},
     requestId: string | null = null,
   ): Promise<Organization> {
-    const request = { user, input, preconditions, requestId };
+    const request: UpdateRequest = { user, input, preconditions, requestId };
     const updated = await this.updateAtVersion(
       this.dataSource.manager,
       access.organization,
@@ -313,12 +321,7 @@ export class OrganizationsService {
   private async updateAtVersion(
     manager: EntityManager,
     current: Organization,
-    request: {
-      user: AuthenticatedUser;
-      input: UpdateOrganizationDto;
-      preconditions: Preconditions;
-      requestId: string | null;
-    },
+    request: UpdateRequest,
   ): Promise<Organization | null> {
     const { user, input, preconditions, requestId } = request;
     const tag = organizationEntityTag(current);
