@@ -45,3 +45,51 @@ export { RequestValidationPipe } from './common/validation/body-validation.pipe.
 export { REQUEST_ID_HEADER, requestIdFrom } from './common/http/request-id.js';
 export { ApiErrorResponses } from './common/swagger/api-error-responses.decorator.js';
 export { ErrorEnvelopeSchema } from './common/swagger/error-envelope.schema.js';
+
+export { AuditModule } from './audit/audit.module.js';
+export {
+  AuditLogService,
+  type AuditEntry,
+  type AuditStatement,
+} from './audit/audit-log.service.js';
+export {
+  ALL_AUDIT_ACTIONS,
+  AuditAction,
+  AuditTargetType,
+  STRIPE_ACTOR,
+  SYSTEM_ACTOR,
+} from './audit/audit-action.js';
+export {
+  type AuditChanges,
+  changesBetween,
+  type FieldChange,
+  maskEmail,
+} from './audit/audit-changes.js';
+export { AuditEvent } from './audit/audit-event.entity.js';
+export { auditedOrganizationFields } from './organizations/organization-audit.js';
+
+export { Idempotent } from './idempotency/idempotent.decorator.js';
+export { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
+export { IdempotencyModule } from './idempotency/idempotency.module.js';
+export { IdempotencyService } from './idempotency/idempotency.service.js';
+
+export {
+  EntityTagInterceptor,
+  entityTagOf,
+  withEntityTag,
+} from './common/http/entity-tag.interceptor.js';
+export {
+  evaluatePreconditions,
+  preconditionFailed,
+  type Preconditions,
+  strongEntityTag,
+} from './common/http/entity-tags.js';
+export {
+  ApiConditionalChange,
+  RequestPreconditions,
+} from './common/http/preconditions.decorator.js';
+export { RequestId } from './common/http/request-id.decorator.js';
+export {
+  organizationEntityTag,
+  toOrganizationResponse,
+} from './organizations/organization.mapper.js';

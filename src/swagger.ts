@@ -12,6 +12,7 @@ import {
   DEFAULT_DESCRIPTIONS,
   errorResponse,
 } from './common/swagger/api-error-responses.decorator.js';
+import { describeChangeSafety } from './common/swagger/change-safety-docs.js';
 import { MAX_PATH_PARAMETER_LENGTH, REQUEST_ID_SCHEMA } from './common/swagger/schema-docs.js';
 
 export const SWAGGER_UI_PATH = 'docs';
@@ -42,6 +43,11 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'transfer ownership.',
     )
     .addTag(
+      'Audit log',
+      'Who changed what in an organization, when, and in which request; entries are never ' +
+        'changed or removed.',
+    )
+    .addTag(
       'Health',
       'Liveness and readiness probes for the platform; public on purpose, they need no token.',
     )
@@ -67,6 +73,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 }
 
 const REQUEST_ID_HEADER_DOC = {
+  required: true,
   description:
     'Identifies the request in logs; on errors equal to `error.request_id`. A well-formed ' +
     'incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept.',
@@ -78,11 +85,13 @@ const STATUS_INTERNAL_ERROR = String(HTTP_STATUS_BY_CODE[ErrorCode.InternalError
 
 /**
  * Adds what every operation shares, in one place rather than on each handler: the
- * `X-Request-Id` header on every response, the roles from `@OrgRoles()` in the description,
+ * `X-Request-Id` header on every response, the headers and answers of entity tags and
+ * idempotency keys, the roles from `@OrgRoles()` in the description,
  * and the answers the framework gives on any route: 400 for a URL it cannot read, 500 for an
  * unexpected failure.
  */
 function describeCrossCuttingBehaviour(document: OpenAPIObject): OpenAPIObject {
+  describeChangeSafety(document);
   for (const pathItem of Object.values(document.paths)) {
     for (const operation of Object.values(pathItem)) {
       if (typeof operation !== 'object' || operation === null || !('responses' in operation)) {

@@ -28,6 +28,7 @@ describe('the OpenAPI response check that ApiClient applies to every response', 
       headers: new Headers({
         'content-type': 'application/json; charset=utf-8',
         'x-request-id': REQUEST_ID,
+        etag: '"1"',
         ...headers,
       }),
       text: body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body),
@@ -108,6 +109,16 @@ describe('the OpenAPI response check that ApiClient applies to every response', 
         answer('PATCH', '/v1/organizations/org_a', 405, envelope('METHOD_NOT_ALLOWED')),
       ],
       ['Swagger UI', answer('GET', '/docs', 200, '<html></html>', { 'content-type': 'text/html' })],
+      [
+        'a 304 without a body',
+        answer('GET', '/v1/organizations/org_k7d2m4xq3z5w6b2h', 304, undefined),
+      ],
+      [
+        'a replayed create',
+        answer('POST', '/v1/organizations', 201, organization(), {
+          'idempotent-replayed': 'true',
+        }),
+      ],
     ])('%s', (_name, response) => {
       expect(() => validator.validate(response)).not.toThrow();
     });
@@ -130,6 +141,29 @@ describe('the OpenAPI response check that ApiClient applies to every response', 
       expect(mismatchOf(response)).toContain(
         'getLiveness (GET /health) answered 200 without the documented X-Request-Id header',
       );
+    });
+
+    it('an organization without its ETag', () => {
+      const response = answer('GET', '/v1/organizations/org_a', 200, organization());
+      response.headers.delete('etag');
+
+      expect(mismatchOf(response)).toContain('answered 200 without the documented ETag header');
+    });
+
+    it('a weak ETag, where the document promises a strong one', () => {
+      const response = answer('PUT', '/v1/organizations/org_a', 200, organization(), {
+        etag: 'W/"1"',
+      });
+
+      expect(mismatchOf(response)).toMatch(/header ETag: "W\/"1"" header must match pattern/);
+    });
+
+    it('an optional header that is present but malformed', () => {
+      const response = answer('POST', '/v1/organizations', 201, organization(), {
+        'idempotent-replayed': 'false',
+      });
+
+      expect(mismatchOf(response)).toContain('header Idempotent-Replayed: "false"');
     });
 
     it('an X-Request-Id that breaks the documented pattern', () => {

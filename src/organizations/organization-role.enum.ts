@@ -8,6 +8,12 @@ export enum OrganizationRole {
   ServiceAccount = 'service_account',
 }
 
+/** The roles that may change the organization itself (PUT). */
+export const ORGANIZATION_EDITORS: readonly OrganizationRole[] = [
+  OrganizationRole.Owner,
+  OrganizationRole.Admin,
+];
+
 export const ALL_ORGANIZATION_ROLES: readonly OrganizationRole[] = Object.values(OrganizationRole);
 
 export enum MembershipStatus {

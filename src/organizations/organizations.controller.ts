@@ -10,6 +10,13 @@ import {
 import { type AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { ErrorCode } from '../common/errors/error-code.js';
+import type { Preconditions } from '../common/http/entity-tags.js';
+import {
+  ApiConditionalChange,
+  RequestPreconditions,
+} from '../common/http/preconditions.decorator.js';
+import { RequestId } from '../common/http/request-id.decorator.js';
+import { Idempotent } from '../idempotency/idempotent.decorator.js';
 import { ApiErrorResponses } from '../common/swagger/api-error-responses.decorator.js';
 import { CreateOrganizationDto } from './dto/create-organization.dto.js';
 import {
@@ -23,7 +30,7 @@ import { OrganizationPageResponse, OrganizationResponse } from './dto/organizati
 import { ListQueryDto } from '../common/pagination/list-query.dto.js';
 import { UpdateOrganizationDto } from './dto/update-organization.dto.js';
 import { CurrentOrganizationAccess, type OrganizationAccess } from './organization-access.js';
-import { ALL_ORGANIZATION_ROLES, OrganizationRole } from './organization-role.enum.js';
+import { ALL_ORGANIZATION_ROLES, ORGANIZATION_EDITORS } from './organization-role.enum.js';
 import { toOrganizationResponse } from './organization.mapper.js';
 import { OrgRoles } from './org-roles.decorator.js';
 import { OrganizationsService } from './organizations.service.js';
@@ -43,6 +50,7 @@ export class OrganizationsController {
 
   @Post()
   @HttpCode(HttpStatus.CREATED)
+  @Idempotent()
   @ApiOperation({
     operationId: 'createOrganization',
     summary: 'Create organization',
@@ -68,8 +76,9 @@ export class OrganizationsController {
   async create(
     @CurrentUser() user: AuthenticatedUser,
     @Body() body: CreateOrganizationDto,
+    @RequestId() requestId: string,
   ): Promise<OrganizationResponse> {
-    const organization = await this.organizations.create(user, body);
+    const organization = await this.organizations.create(user, body, requestId);
 
     return toOrganizationResponse(organization);
   }
@@ -117,7 +126,8 @@ export class OrganizationsController {
   }
 
   @Put(':org_id')
-  @OrgRoles(OrganizationRole.Owner, OrganizationRole.Admin)
+  @OrgRoles(...ORGANIZATION_EDITORS)
+  @ApiConditionalChange()
   @ApiOperation({
     operationId: 'updateOrganization',
     summary: 'Update organization',
@@ -147,8 +157,16 @@ export class OrganizationsController {
     @CurrentOrganizationAccess() access: OrganizationAccess,
     @CurrentUser() user: AuthenticatedUser,
     @Body() body: UpdateOrganizationDto,
+    @RequestPreconditions() preconditions: Preconditions,
+    @RequestId() requestId: string,
   ): Promise<OrganizationResponse> {
-    const organization = await this.organizations.update(access, user, body);
+    const organization = await this.organizations.update(
+      access,
+      user,
+      body,
+      preconditions,
+      requestId,
+    );
 
     return toOrganizationResponse(organization);
   }

@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditLogController } from '../audit/audit-log.controller.js';
+import { AuditModule } from '../audit/audit.module.js';
+import { EntityTagInterceptor } from '../common/http/entity-tag.interceptor.js';
+import { IdempotencyModule } from '../idempotency/idempotency.module.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { JWT_VERIFICATION_OPTIONS, resolveJwtVerification } from '../auth/jwt-options.js';
 import { JwtStrategy } from '../auth/jwt.strategy.js';
@@ -35,8 +40,14 @@ import { OrganizationsService } from './organizations.service.js';
  * ```
  */
 @Module({
-  imports: [PassportModule, TypeOrmModule.forFeature([Organization, OrganizationMembership])],
-  controllers: [OrganizationsController, MembersController],
+  imports: [
+    PassportModule,
+    TypeOrmModule.forFeature([Organization, OrganizationMembership]),
+    AuditModule,
+    IdempotencyModule,
+  ],
+  // The audit log's controller lives with the audit trail but needs this module's guard.
+  controllers: [OrganizationsController, MembersController, AuditLogController],
   providers: [
     {
       provide: JWT_VERIFICATION_OPTIONS,
@@ -48,7 +59,16 @@ import { OrganizationsService } from './organizations.service.js';
     OrganizationsService,
     MembersService,
     OrganizationRoleGuard,
+    // Global: every response whose body carries an entity tag gets its ETag header.
+    { provide: APP_INTERCEPTOR, useClass: EntityTagInterceptor },
   ],
-  exports: [JwtAuthGuard, OrganizationsService, MembersService, OrganizationRoleGuard],
+  exports: [
+    JwtAuthGuard,
+    OrganizationsService,
+    MembersService,
+    OrganizationRoleGuard,
+    AuditModule,
+    IdempotencyModule,
+  ],
 })
 export class OrganizationsModule extends ConfigurableOrganizationsModule {}

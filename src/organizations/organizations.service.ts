@@ -1,9 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, type EntityManager, Repository } from 'typeorm';
+import { AuditAction, AuditTargetType } from '../audit/audit-action.js';
+import { changesBetween } from '../audit/audit-changes.js';
+import { AuditLogService } from '../audit/audit-log.service.js';
 import { type AuthenticatedUser } from '../auth/authenticated-user.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { type FieldError } from '../common/errors/error-envelope.js';
+import {
+  evaluatePreconditions,
+  preconditionFailed,
+  type Preconditions,
+} from '../common/http/entity-tags.js';
 import { newPrefixedId } from '../common/ids.js';
 import {
   cursorTimestampSql,
@@ -26,8 +34,18 @@ import {
   TIER_QUOTAS,
 } from './organization-catalog.js';
 import { isOrganizationId, newOrganizationId } from './organization-id.js';
-import { assertNoSelfLockout, MFA_METHOD } from './organization-security.js';
-import { MembershipStatus, OrganizationRole } from './organization-role.enum.js';
+import { auditedOrganizationFields } from './organization-audit.js';
+import { organizationEntityTag } from './organization.mapper.js';
+import {
+  assertNoSelfLockout,
+  assertOrganizationSecurity,
+  MFA_METHOD,
+} from './organization-security.js';
+import {
+  MembershipStatus,
+  ORGANIZATION_EDITORS,
+  OrganizationRole,
+} from './organization-role.enum.js';
 
 const SSO_PROVIDER_REQUIRED =
   'settings.enforce_sso can be true only while settings.sso_provider is set';
@@ -48,6 +66,18 @@ const FIND_ACCESS_SQL = `
      AND membership.user_id = $2
      AND membership.status = '${MembershipStatus.Active}'
    WHERE organization.org_id = $1`;
+
+/** The same, with the organization row locked until the transaction ends. */
+const LOCK_ACCESS_SQL = `${FIND_ACCESS_SQL} FOR UPDATE OF organization`;
+
+/** The column of each field a PUT may change. */
+const UPDATABLE_COLUMNS: Readonly<Record<keyof OrganizationChanges, string>> = {
+  name: 'name',
+  billingEmail: 'billing_email',
+  mfaRequired: 'mfa_required',
+  enforceSso: 'enforce_sso',
+  ssoProvider: 'sso_provider',
+};
 
 /*
  * The caller's organizations, driven from their memberships (materialized first): newest
@@ -85,6 +115,14 @@ type ListedOrganizationRow = Record<string, unknown> & {
 /** The settings of an organization before any restriction, to judge a create like a change. */
 const UNRESTRICTED = { mfaRequired: false, enforceSso: false, ssoProvider: null } as Organization;
 
+/** What a PUT asks for, with the conditions it comes with. */
+interface UpdateRequest {
+  user: AuthenticatedUser;
+  input: UpdateOrganizationDto;
+  preconditions: Preconditions;
+  requestId: string | null;
+}
+
 type OrganizationChanges = Partial<
   Pick<Organization, 'name' | 'billingEmail' | 'mfaRequired' | 'enforceSso' | 'ssoProvider'>
 >;
@@ -96,14 +134,19 @@ export class OrganizationsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(Organization) private readonly organizations: Repository<Organization>,
+    private readonly auditLog: AuditLogService,
   ) {}
 
   /**
    * Creates an organization on the free tier with the caller as its owner, both rows in one
    * transaction. A taken slug surfaces as the database's unique violation (409), so racing
-   * creates of one slug have exactly one winner.
+   * creates of one slug have exactly one winner. The audit entry commits with them.
    */
-  async create(user: AuthenticatedUser, input: CreateOrganizationDto): Promise<Organization> {
+  async create(
+    user: AuthenticatedUser,
+    input: CreateOrganizationDto,
+    requestId: string | null = null,
+  ): Promise<Organization> {
     const settings = {
       mfaRequired: input.settings?.mfa_required ?? false,
       enforceSso: input.settings?.enforce_sso ?? false,
@@ -127,6 +170,7 @@ export class OrganizationsService {
       creditsUsed: 0,
       maxConcurrentQueries: quotas.maxConcurrentQueries,
       storageLimitGb: quotas.storageLimitGb,
+      version: 1,
     });
 
     await this.dataSource.transaction(async (manager) => {
@@ -140,6 +184,14 @@ export class OrganizationsService {
         role: OrganizationRole.Owner,
         status: MembershipStatus.Active,
         invitationExpiresAt: null,
+      });
+      await this.auditLog.record(manager, {
+        orgId: organization.orgId,
+        action: AuditAction.OrganizationCreated,
+        actor: user.userId,
+        target: { type: AuditTargetType.Organization, id: organization.orgId },
+        changes: changesBetween({}, auditedOrganizationFields(organization)),
+        requestId,
       });
     });
     this.logger.log({
@@ -212,13 +264,70 @@ export class OrganizationsService {
   /**
    * Applies a partial update. Settings merge key by key; `slug` and `cloud_region` are accepted
    * only when unchanged. A request that changes nothing writes nothing, so `updated_at` stays.
+   *
+   * Every decision (the preconditions of `If-Match` / `If-None-Match`, the settings rules, the
+   * audit entry's `from` values) is made on one version of the row, and the UPDATE applies only
+   * while the row is still at that version; it writes the audit entry in the same statement.
+   * That is the guard's read plus one statement. When another change got in between, the
+   * request is decided again on the row locked in a transaction, so racing PUTs with one
+   * `If-Match` tag have exactly one winner and the others get 412.
    */
   async update(
     access: OrganizationAccess,
     user: AuthenticatedUser,
     input: UpdateOrganizationDto,
+    preconditions: Preconditions = {},
+    requestId: string | null = null,
   ): Promise<Organization> {
-    const current = access.organization;
+    const request: UpdateRequest = { user, input, preconditions, requestId };
+    const updated = await this.updateAtVersion(
+      this.dataSource.manager,
+      access.organization,
+      request,
+    );
+    if (updated) {
+      return updated;
+    }
+
+    return this.dataSource.transaction(async (manager) => {
+      const orgId = access.organization.orgId;
+      const rows: (Record<string, unknown> & { membership_role: OrganizationRole })[] =
+        await manager.query(LOCK_ACCESS_SQL, [orgId, user.userId]);
+      if (rows.length === 0) {
+        throw DomainError.notFound('Organization not found');
+      }
+      const current = hydrateEntity(this.dataSource, Organization, rows[0]);
+      const role = rows[0].membership_role;
+      if (!ORGANIZATION_EDITORS.includes(role)) {
+        throw DomainError.forbidden(
+          `This requires one of the roles ${ORGANIZATION_EDITORS.join(', ')}; yours is ${role}`,
+          { required_roles: [...ORGANIZATION_EDITORS], role },
+        );
+      }
+      assertOrganizationSecurity(current, user);
+      const locked = await this.updateAtVersion(manager, current, request);
+      if (!locked) {
+        throw new Error('a locked organization row changed under its lock');
+      }
+
+      return locked;
+    });
+  }
+
+  /**
+   * Decides the update on `current` and applies it while the row is still at its version;
+   * null when the row has moved on since `current` was read.
+   */
+  private async updateAtVersion(
+    manager: EntityManager,
+    current: Organization,
+    request: UpdateRequest,
+  ): Promise<Organization | null> {
+    const { user, input, preconditions, requestId } = request;
+    const tag = organizationEntityTag(current);
+    if (evaluatePreconditions(preconditions, tag, false) === 'failed') {
+      throw preconditionFailed(tag);
+    }
     assertImmutableFieldsUnchanged(current, input);
     if (
       input.name === undefined &&
@@ -249,16 +358,34 @@ export class OrganizationsService {
       return current;
     }
 
-    const result = await this.organizations
-      .createQueryBuilder()
-      .update(Organization)
-      .set({ ...changes, updatedAt: () => NEXT_UPDATED_AT })
-      .where('orgId = :orgId', { orgId: current.orgId })
-      .returning('*')
-      .execute();
-    const [row] = result.raw as Record<string, unknown>[];
+    const fields = Object.keys(changes) as (keyof OrganizationChanges)[];
+    const assignments = fields.map((field, index) => `${UPDATABLE_COLUMNS[field]} = $${index + 3}`);
+    const statement = this.auditLog.withEntry(
+      {
+        sql: `UPDATE organizations
+                 SET ${assignments.join(', ')}, updated_at = ${NEXT_UPDATED_AT}
+               WHERE org_id = $1 AND version = $2
+              RETURNING *`,
+        parameters: [current.orgId, current.version, ...fields.map((field) => changes[field])],
+      },
+      {
+        orgId: current.orgId,
+        action: AuditAction.OrganizationUpdated,
+        actor: user.userId,
+        target: { type: AuditTargetType.Organization, id: current.orgId },
+        changes: changesBetween(
+          auditedOrganizationFields(current),
+          auditedOrganizationFields({ ...current, ...changes }),
+        ),
+        requestId,
+      },
+    );
+    const [row]: Record<string, unknown>[] = await manager.query(
+      statement.sql,
+      statement.parameters,
+    );
     if (!row) {
-      throw DomainError.notFound('Organization not found');
+      return null;
     }
     this.logger.log({
       message: 'organization updated',

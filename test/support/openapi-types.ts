@@ -170,6 +170,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/organizations/{org_id}/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List audit entries
+         * @description The organization's audit trail, newest first, with keyset pagination: who changed what, when, and in which request. `since` is inclusive, `until` exclusive. Entries are never changed or removed.
+         *
+         *     **Roles:** owner, admin, auditor. The caller's stored membership decides; a non-member gets 404 as if the organization did not exist.
+         */
+        get: operations["listAuditLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -223,7 +245,7 @@ export interface components {
              */
             field: string;
             /**
-             * @description Which rule failed: required, type, length, format, enum, reserved, unique, unknown_field, immutable, control_characters, requires_sso_provider.
+             * @description Which rule failed: required, type, length, format, enum, reserved, unique, unknown_field, immutable, control_characters, requires_sso_provider, after_since.
              * @example length
              */
             constraint: string;
@@ -234,10 +256,15 @@ export interface components {
             /** @description 400: every invalid field of the request (at most 100 listed). */
             fields?: components["schemas"]["FieldErrorSchema"][];
             /**
-             * @description 403 or 409: the organization's security setting that refused the request, or that the change would lock you out of.
+             * @description 403 or 409: the organization's security setting that refused the request, or that the change would lock you out of; 409: why the `Idempotency-Key` cannot be used.
              * @enum {string}
              */
-            reason?: "mfa_required" | "sso_required";
+            reason?: "mfa_required" | "sso_required" | "idempotency_key_in_flight" | "idempotency_key_reused";
+            /**
+             * @description 412: the current `ETag` of the resource, to read it again or retry with.
+             * @example "8"
+             */
+            current_etag?: string;
             /**
              * @description 409 (self-lockout): the setting in the request that would lock you out.
              * @enum {string}
@@ -557,6 +584,73 @@ export interface components {
             /** @description The previous owner, now an admin */
             previous_owner: components["schemas"]["MemberResponse"];
         };
+        /** @enum {string} */
+        AuditAction: "organization.created" | "organization.updated" | "organization.status_changed" | "billing.event_applied" | "organization.ownership_transferred" | "member.invited" | "invitation.accepted" | "invitation.revoked" | "member.role_changed" | "member.removed" | "member.left";
+        /** @enum {string} */
+        AuditTargetType: "organization" | "member" | "invitation";
+        AuditTargetResponse: {
+            /** @example organization */
+            type: components["schemas"]["AuditTargetType"];
+            /**
+             * @description The organization id, member user id, or `inv_` id of an invitation.
+             * @example org_k7d2m4xq3z5w6b2h
+             */
+            id: string;
+        };
+        AuditFieldChangeResponse: {
+            /**
+             * @description The field, nested ones by dotted path (`settings.mfa_required`).
+             * @example settings.mfa_required
+             */
+            field: string;
+            /** @description The value before; null when there was none. */
+            from: (string | null) | boolean | number;
+            /** @description The value after; null when there is none. */
+            to: (string | null) | boolean | number;
+        };
+        AuditEventResponse: {
+            /** @example evt_q3z5w6b2hk7d2m4x */
+            event_id: string;
+            /** @example organization.updated */
+            action: components["schemas"]["AuditAction"];
+            /**
+             * @description The user id (token `sub`) that made the change, or `system` or `stripe`.
+             * @example usr_2x8k4m
+             */
+            actor: string;
+            target: components["schemas"]["AuditTargetResponse"];
+            /**
+             * @description Each changed field with its value before (`from`) and after (`to`), settings key by key; email addresses are masked (`b***@acme.com`).
+             * @example [
+             *       {
+             *         "field": "name",
+             *         "from": "Acme Corp",
+             *         "to": "Acme Corporation"
+             *       }
+             *     ]
+             */
+            changes: components["schemas"]["AuditFieldChangeResponse"][];
+            /**
+             * @description The `X-Request-Id` of the request that made the change; null without one.
+             * @example req_8fQk2nV0aZ1xYw3L
+             */
+            request_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        AuditEventPageResponse: {
+            data: components["schemas"]["AuditEventResponse"][];
+            pagination?: {
+                /** @description Pass as `cursor` for the next page */
+                cursor: string | null;
+                has_more: boolean;
+                /**
+                 * Format: int32
+                 * @description Entries matching the filters
+                 */
+                total: number;
+            };
+        };
     };
     responses: never;
     parameters: never;
@@ -584,7 +678,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -595,7 +689,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -615,9 +709,9 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The bearer-token challenge of RFC 6750. */
-                    "WWW-Authenticate"?: string;
+                    "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -637,7 +731,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -657,7 +751,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -678,7 +772,10 @@ export interface operations {
     createOrganization: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes retries safe: the first successful response to a request with this key is stored for 24 hours, per caller, and every retry of the same request (same method, URL and JSON body) gets it again, with `Idempotent-Replayed: true`, instead of running twice. The same key with a different request, or while the first is still running, is 409 CONFLICT. Error responses are not stored: a retry after one runs again. 1 to 255 printable characters (a UUID, for example); anything else is 400. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -691,8 +788,12 @@ export interface operations {
             /** @description The created organization */
             201: {
                 headers: {
+                    /** @description A strong validator of the organization's stored state: it changes with every stored change. Send it back in `If-Match` (PUT) or `If-None-Match` (GET). */
+                    ETag: string;
+                    /** @description Present, and `true`, when this is the stored response of an earlier request with the same `Idempotency-Key`, replayed instead of running the request again. */
+                    "Idempotent-Replayed"?: "true";
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -729,7 +830,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -749,9 +850,9 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The bearer-token challenge of RFC 6750. */
-                    "WWW-Authenticate"?: string;
+                    "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -767,11 +868,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT: Slug already in use; or `settings` would lock you out: `mfa_required` needs a token whose `amr` claim includes `mfa`, and `enforce_sso` one whose `idp` claim is the `sso_provider` (`details.reason`) */
+            /** @description CONFLICT: Slug already in use; or `settings` would lock you out: `mfa_required` needs a token whose `amr` claim includes `mfa`, and `enforce_sso` one whose `idp` claim is the `sso_provider` (`details.reason`); or the `Idempotency-Key` is held by a request still running (`details.reason: "idempotency_key_in_flight"`), or was used with a different request (`details.reason: "idempotency_key_reused"`) */
             409: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -791,7 +892,7 @@ export interface operations {
             413: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -811,7 +912,7 @@ export interface operations {
             415: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -831,7 +932,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -851,7 +952,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -872,7 +973,12 @@ export interface operations {
     getOrganization: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description On GET, 304 Not Modified (no body) when the current `ETag` is one of these (weak comparison) or the value is `*`; on a change, 412 instead. A malformed value is 400. */
+                "If-None-Match"?: string;
+                /** @description Apply the change only if the current `ETag` is one of these (strong comparison: a `W/` tag never matches); otherwise 412 PRECONDITION_FAILED with the current tag in `details.current_etag`. `*` matches any current organization. A malformed value is 400. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The organization id. */
                 org_id: string;
@@ -884,8 +990,10 @@ export interface operations {
             /** @description The organization */
             200: {
                 headers: {
+                    /** @description A strong validator of the organization's stored state: it changes with every stored change. Send it back in `If-Match` (PUT) or `If-None-Match` (GET). */
+                    ETag: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -918,11 +1026,22 @@ export interface operations {
                     "application/json": components["schemas"]["OrganizationResponse"];
                 };
             };
+            /** @description Not Modified: the organization still has the ETag given in `If-None-Match` */
+            304: {
+                headers: {
+                    /** @description A strong validator of the organization's stored state: it changes with every stored change. Send it back in `If-Match` (PUT) or `If-None-Match` (GET). */
+                    ETag: string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description VALIDATION_ERROR: The URL is malformed, or a path parameter is longer than 1024 characters */
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -942,9 +1061,9 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The bearer-token challenge of RFC 6750. */
-                    "WWW-Authenticate"?: string;
+                    "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -964,7 +1083,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -984,7 +1103,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1000,11 +1119,31 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description PRECONDITION_FAILED: If-Match did not match the current ETag; `details.current_etag` is the current tag */
+            412: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PRECONDITION_FAILED",
+                     *         "message": "If-Match did not match the current ETag; `details.current_etag` is the current tag",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1024,7 +1163,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1045,7 +1184,12 @@ export interface operations {
     updateOrganization: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Apply the change only if the current `ETag` is one of these (strong comparison: a `W/` tag never matches); otherwise 412 PRECONDITION_FAILED with the current tag in `details.current_etag`. `*` matches any current organization. A malformed value is 400. */
+                "If-Match"?: string;
+                /** @description On GET, 304 Not Modified (no body) when the current `ETag` is one of these (weak comparison) or the value is `*`; on a change, 412 instead. A malformed value is 400. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The organization id. */
                 org_id: string;
@@ -1061,8 +1205,10 @@ export interface operations {
             /** @description The updated organization */
             200: {
                 headers: {
+                    /** @description A strong validator of the organization's stored state: it changes with every stored change. Send it back in `If-Match` (PUT) or `If-None-Match` (GET). */
+                    ETag: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1099,7 +1245,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1119,9 +1265,9 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The bearer-token challenge of RFC 6750. */
-                    "WWW-Authenticate"?: string;
+                    "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1141,7 +1287,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1161,7 +1307,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1181,7 +1327,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1197,11 +1343,31 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description PRECONDITION_FAILED: If-Match did not match the current ETag, or If-None-Match did; `details.current_etag` is the current tag */
+            412: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PRECONDITION_FAILED",
+                     *         "message": "If-Match did not match the current ETag, or If-None-Match did; `details.current_etag` is the current tag",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description PAYLOAD_TOO_LARGE: The request body is larger than 100 KB */
             413: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1221,7 +1387,7 @@ export interface operations {
             415: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1241,7 +1407,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1261,7 +1427,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1301,7 +1467,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1312,7 +1478,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1332,9 +1498,9 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The bearer-token challenge of RFC 6750. */
-                    "WWW-Authenticate"?: string;
+                    "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1354,7 +1520,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1374,7 +1540,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1394,7 +1560,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1414,7 +1580,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1435,7 +1601,10 @@ export interface operations {
     inviteMember: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes retries safe: the first successful response to a request with this key is stored for 24 hours, per caller, and every retry of the same request (same method, URL and JSON body) gets it again, with `Idempotent-Replayed: true`, instead of running twice. The same key with a different request, or while the first is still running, is 409 CONFLICT. Error responses are not stored: a retry after one runs again. 1 to 255 printable characters (a UUID, for example); anything else is 400. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description The organization id. */
                 org_id: string;
@@ -1451,8 +1620,10 @@ export interface operations {
             /** @description The pending invitation */
             201: {
                 headers: {
+                    /** @description Present, and `true`, when this is the stored response of an earlier request with the same `Idempotency-Key`, replayed instead of running the request again. */
+                    "Idempotent-Replayed"?: "true";
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1463,7 +1634,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1483,9 +1654,9 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The bearer-token challenge of RFC 6750. */
-                    "WWW-Authenticate"?: string;
+                    "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1505,7 +1676,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1525,7 +1696,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1541,11 +1712,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT: A pending invitation for this address exists, or it belongs to a member */
+            /** @description CONFLICT: A pending invitation for this address exists, or it belongs to a member; or the `Idempotency-Key` is held by a request still running (`details.reason: "idempotency_key_in_flight"`), or was used with a different request (`details.reason: "idempotency_key_reused"`) */
             409: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1565,7 +1736,7 @@ export interface operations {
             413: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1585,7 +1756,7 @@ export interface operations {
             415: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1605,7 +1776,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1625,7 +1796,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1659,7 +1830,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1670,7 +1841,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1690,9 +1861,9 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The bearer-token challenge of RFC 6750. */
-                    "WWW-Authenticate"?: string;
+                    "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1712,7 +1883,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1732,7 +1903,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1752,7 +1923,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1772,7 +1943,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1792,7 +1963,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1831,7 +2002,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1842,7 +2013,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1862,9 +2033,9 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The bearer-token challenge of RFC 6750. */
-                    "WWW-Authenticate"?: string;
+                    "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1884,7 +2055,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1904,7 +2075,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1924,7 +2095,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1944,7 +2115,7 @@ export interface operations {
             413: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1964,7 +2135,7 @@ export interface operations {
             415: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1984,7 +2155,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2004,7 +2175,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2040,7 +2211,7 @@ export interface operations {
             204: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2049,7 +2220,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2069,9 +2240,9 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The bearer-token challenge of RFC 6750. */
-                    "WWW-Authenticate"?: string;
+                    "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2091,7 +2262,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2111,7 +2282,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2131,7 +2302,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2151,7 +2322,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2171,7 +2342,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2208,7 +2379,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2219,7 +2390,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2239,9 +2410,9 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The bearer-token challenge of RFC 6750. */
-                    "WWW-Authenticate"?: string;
+                    "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2261,7 +2432,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2281,7 +2452,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2301,7 +2472,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2321,7 +2492,7 @@ export interface operations {
             413: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2341,7 +2512,7 @@ export interface operations {
             415: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2361,7 +2532,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2381,7 +2552,167 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "message": "The database cannot be reached; retry later",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    listAuditLog: {
+        parameters: {
+            query?: {
+                /** @description Items per page. */
+                limit?: number;
+                /** @description Opaque position from the previous page (`pagination.cursor`). */
+                cursor?: string;
+                /** @description Only entries of this action. */
+                action?: components["schemas"]["AuditAction"];
+                /** @description Only entries by this actor: a user id, `system` or `stripe`. */
+                actor?: string;
+                /** @description Only entries written at or after this instant. */
+                since?: string;
+                /** @description Only entries written before this instant; must be after `since`. */
+                until?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The organization id. */
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of audit entries */
+            200: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEventPageResponse"];
+                };
+            };
+            /** @description VALIDATION_ERROR: Missing required fields, invalid format or malformed JSON */
+            400: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Missing required fields, invalid format or malformed JSON",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description UNAUTHORIZED: Missing or invalid authentication */
+            401: {
+                headers: {
+                    /** @description The bearer-token challenge of RFC 6750. */
+                    "WWW-Authenticate": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Missing or invalid authentication",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN: Your role is not one of: owner, admin, auditor; or the organization requires MFA (`details.reason: "mfa_required"`) or SSO (`details.reason: "sso_required"`) and your token does not show it */
+            403: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "message": "Your role is not one of: owner, admin, auditor; or the organization requires MFA (`details.reason: \"mfa_required\"`) or SSO (`details.reason: \"sso_required\"`) and your token does not show it",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND: Organization does not exist, or you are not a member of it */
+            404: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "Organization does not exist, or you are not a member of it",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
+            500: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Unexpected error; carries no internal detail",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The database cannot be reached; retry later */
+            503: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2412,7 +2743,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2426,7 +2757,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2446,7 +2777,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2477,7 +2808,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2501,7 +2832,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2521,7 +2852,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2541,7 +2872,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {

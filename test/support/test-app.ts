@@ -9,6 +9,8 @@ import { TEST_JWT_SECRET } from './tokens.js';
 export interface TestApp {
   api: ApiClient;
   baseUrl: string;
+  /** The database in use; undefined for the embedded one. */
+  databaseUrl?: string;
   running: RunningApp;
   dataSource: DataSource;
   close(): Promise<void>;
@@ -17,15 +19,18 @@ export interface TestApp {
 /**
  * Starts the whole service on a fresh database (embedded PGlite, or a new database on the
  * server of TEST_DATABASE_URL) and a loopback port, exactly as `npm start` builds it. With
- * `dataDir`, the embedded database is kept on disk there instead, as `npm start` keeps it.
+ * `dataDir`, the embedded database is kept on disk there instead, as `npm start` keeps it. With
+ * `databaseUrl`, it joins that existing database (a second instance of the service on the same
+ * PostgreSQL); the instance that created the database drops it.
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { dataDir?: string } = {},
+  options: { dataDir?: string; databaseUrl?: string } = {},
 ): Promise<TestApp> {
-  const database: TestDatabase = options.dataDir
-    ? { url: undefined, drop: async () => undefined }
-    : await createTestDatabase();
+  const database: TestDatabase =
+    options.dataDir || options.databaseUrl
+      ? { url: options.databaseUrl, drop: async () => undefined }
+      : await createTestDatabase();
   const config = loadAppConfig({
     NODE_ENV: 'test',
     JWT_SECRET: TEST_JWT_SECRET,
@@ -45,6 +50,7 @@ export async function startTestApp(
   return {
     api: new ApiClient(baseUrl),
     baseUrl,
+    databaseUrl: database.url,
     running,
     dataSource: running.app.get(DataSource),
     close: async () => {

@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { REQUEST_ID_HEADER, requestIdFrom } from '../http/request-id.js';
+import { REQUEST_ID_HEADER, requestIdOf } from '../http/request-id.js';
 import { RouteRegistry } from '../http/route-registry.js';
 import { renderError } from './error-reply.js';
 
@@ -28,10 +28,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<IncomingRequest>();
     const response = http.getResponse<unknown>();
-    const requestId =
-      typeof request.id === 'string' && request.id.startsWith('req_')
-        ? request.id
-        : requestIdFrom(request.headers?.[REQUEST_ID_HEADER]);
+    const requestId = requestIdOf(request);
 
     const rendered = renderError(
       exception,

@@ -44,6 +44,10 @@ export class DomainError extends Error {
     return new DomainError(ErrorCode.Conflict, message, details);
   }
 
+  static preconditionFailed(message: string, details?: ErrorDetails): DomainError {
+    return new DomainError(ErrorCode.PreconditionFailed, message, details);
+  }
+
   /** 401 with the `WWW-Authenticate` challenge RFC 6750 asks of a bearer-token API. */
   static unauthorized(message = 'Missing or invalid authentication'): DomainError {
     return new DomainError(ErrorCode.Unauthorized, message, undefined, {

@@ -14,3 +14,18 @@ export function requestIdFrom(header: string | string[] | undefined): string {
 
   return value !== undefined && WELL_FORMED_REQUEST_ID.test(value) ? value : newRequestId();
 }
+
+interface RequestWithId {
+  id?: unknown;
+  headers?: Record<string, string | string[] | undefined>;
+}
+
+/**
+ * The id the HTTP layer gave the request (Fastify's `genReqId`, see app.factory.ts); on a host
+ * without one, the well-formed incoming `X-Request-Id` header.
+ */
+export function requestIdOf(request: RequestWithId): string {
+  return typeof request.id === 'string' && request.id.startsWith('req_')
+    ? request.id
+    : requestIdFrom(request.headers?.[REQUEST_ID_HEADER]);
+}

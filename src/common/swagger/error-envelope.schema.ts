@@ -23,7 +23,7 @@ export class FieldErrorSchema {
   @ApiProperty({
     description:
       'Which rule failed: required, type, length, format, enum, reserved, unique, ' +
-      'unknown_field, immutable, control_characters, requires_sso_provider.',
+      'unknown_field, immutable, control_characters, requires_sso_provider, after_since.',
     pattern: '^[A-Za-z_]+$',
     maxLength: 64,
     example: 'length',
@@ -47,12 +47,20 @@ export class ErrorDetailsSchema {
   fields?: FieldErrorSchema[];
 
   @ApiPropertyOptional({
-    enum: ['mfa_required', 'sso_required'],
+    enum: ['mfa_required', 'sso_required', 'idempotency_key_in_flight', 'idempotency_key_reused'],
     description:
       "403 or 409: the organization's security setting that refused the request, or that " +
-      'the change would lock you out of.',
+      'the change would lock you out of; 409: why the `Idempotency-Key` cannot be used.',
   })
   reason?: string;
+
+  @ApiPropertyOptional({
+    description: '412: the current `ETag` of the resource, to read it again or retry with.',
+    pattern: '^"[0-9]+"$',
+    maxLength: 12,
+    example: '"8"',
+  })
+  current_etag?: string;
 
   @ApiPropertyOptional({
     enum: ['settings.mfa_required', 'settings.enforce_sso'],

@@ -65,4 +65,11 @@ export class Organization {
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
+
+  /**
+   * Raised by the database (trigger `organizations_version`) on every UPDATE that changes the
+   * row; the organization's entity tag is built from it.
+   */
+  @Column({ type: 'integer', default: 1 })
+  version: number;
 }

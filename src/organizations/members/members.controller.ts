@@ -22,6 +22,8 @@ import {
 import type { AuthenticatedUser } from '../../auth/authenticated-user.js';
 import { CurrentUser } from '../../auth/current-user.decorator.js';
 import { ErrorCode } from '../../common/errors/error-code.js';
+import { RequestId } from '../../common/http/request-id.decorator.js';
+import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 import { ApiErrorResponses } from '../../common/swagger/api-error-responses.decorator.js';
 import { MAX_PATH_PARAMETER_LENGTH, USER_ID_SCHEMA } from '../../common/swagger/schema-docs.js';
 import { CurrentOrganizationAccess, type OrganizationAccess } from '../organization-access.js';
@@ -83,6 +85,7 @@ export class MembersController {
   @Post('users')
   @HttpCode(HttpStatus.CREATED)
   @OrgRoles(OrganizationRole.Owner, OrganizationRole.Admin)
+  @Idempotent()
   @ApiOperation({
     operationId: 'inviteMember',
     summary: 'Invite a member',
@@ -99,8 +102,9 @@ export class MembersController {
     @CurrentOrganizationAccess() access: OrganizationAccess,
     @CurrentUser() user: AuthenticatedUser,
     @Body() body: InviteMemberDto,
+    @RequestId() requestId: string,
   ): Promise<MemberResponse> {
-    return toMemberResponse(await this.members.invite(access, user, body));
+    return toMemberResponse(await this.members.invite(access, user, body, requestId));
   }
 
   @Post('invitation/accept')
@@ -128,8 +132,9 @@ export class MembersController {
   async accept(
     @Param('org_id') orgId: string,
     @CurrentUser() user: AuthenticatedUser,
+    @RequestId() requestId: string,
   ): Promise<MemberResponse> {
-    return toMemberResponse(await this.members.acceptInvitation(orgId, user));
+    return toMemberResponse(await this.members.acceptInvitation(orgId, user, requestId));
   }
 
   @Put('users/:user_id/role')
@@ -151,8 +156,9 @@ export class MembersController {
     @CurrentUser() user: AuthenticatedUser,
     @Param('user_id') userId: string,
     @Body() body: ChangeRoleDto,
+    @RequestId() requestId: string,
   ): Promise<MemberResponse> {
-    return toMemberResponse(await this.members.changeRole(access, user, userId, body));
+    return toMemberResponse(await this.members.changeRole(access, user, userId, body, requestId));
   }
 
   @Delete('users/:user_id')
@@ -172,8 +178,9 @@ export class MembersController {
     @CurrentOrganizationAccess() access: OrganizationAccess,
     @CurrentUser() user: AuthenticatedUser,
     @Param('user_id') userId: string,
+    @RequestId() requestId: string,
   ): Promise<void> {
-    await this.members.remove(access, user, userId);
+    await this.members.remove(access, user, userId, requestId);
   }
 
   @Post('transfer-ownership')
@@ -193,8 +200,9 @@ export class MembersController {
     @CurrentOrganizationAccess() access: OrganizationAccess,
     @CurrentUser() user: AuthenticatedUser,
     @Body() body: TransferOwnershipDto,
+    @RequestId() requestId: string,
   ): Promise<OwnershipTransferResponse> {
-    const result = await this.members.transferOwnership(access, user, body.user_id);
+    const result = await this.members.transferOwnership(access, user, body.user_id, requestId);
 
     return {
       owner: toMemberResponse(result.owner),

@@ -1,6 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, type EntityManager } from 'typeorm';
+import { AuditAction, AuditTargetType } from '../../audit/audit-action.js';
+import { changesBetween, maskEmail } from '../../audit/audit-changes.js';
+import { AuditLogService } from '../../audit/audit-log.service.js';
 import type { AuthenticatedUser } from '../../auth/authenticated-user.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { newPrefixedId } from '../../common/ids.js';
@@ -36,7 +39,10 @@ const MANAGERS = [OrganizationRole.Owner, OrganizationRole.Admin];
 export class MembersService {
   private readonly logger = new Logger(MembersService.name);
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly auditLog: AuditLogService,
+  ) {}
 
   /** Members and pending invitations, newest first, with keyset pagination. */
   async list(orgId: string, query: ListMembersQueryDto): Promise<Page<OrganizationMembership>> {
@@ -85,6 +91,7 @@ export class MembersService {
     access: OrganizationAccess,
     actor: AuthenticatedUser,
     input: InviteMemberDto,
+    requestId: string | null = null,
   ): Promise<OrganizationMembership> {
     const orgId = access.organization.orgId;
 
@@ -129,6 +136,14 @@ export class MembersService {
         invitationExpiresAt: new Date(Date.now() + INVITATION_LIFETIME_DAYS * DAY_MS),
       });
       await manager.insert(OrganizationMembership, created);
+      await this.auditLog.record(manager, {
+        orgId,
+        action: AuditAction.MemberInvited,
+        actor: actor.userId,
+        target: { type: AuditTargetType.Invitation, id: created.id },
+        changes: changesBetween({}, auditedMemberFields(created)),
+        requestId,
+      });
 
       return created;
     });
@@ -148,7 +163,11 @@ export class MembersService {
    * membership under the caller's user id. Anything else is 404: the caller learns nothing
    * about invitations that are not theirs.
    */
-  async acceptInvitation(orgId: string, user: AuthenticatedUser): Promise<OrganizationMembership> {
+  async acceptInvitation(
+    orgId: string,
+    user: AuthenticatedUser,
+    requestId: string | null = null,
+  ): Promise<OrganizationMembership> {
     const notFound = DomainError.notFound('No pending invitation for you in this organization');
     if (!user.email) {
       throw notFound;
@@ -185,6 +204,17 @@ export class MembersService {
         invitationExpiresAt: null,
         name: invitation.name ?? user.name,
       });
+      await this.auditLog.record(manager, {
+        orgId,
+        action: AuditAction.InvitationAccepted,
+        actor: user.userId,
+        target: { type: AuditTargetType.Member, id: user.userId },
+        changes: {
+          user_id: { from: invitation.id, to: user.userId },
+          ...changesBetween(auditedMemberFields(invitation), auditedMemberFields(row)),
+        },
+        requestId,
+      });
 
       return row;
     });
@@ -204,6 +234,7 @@ export class MembersService {
     actor: AuthenticatedUser,
     targetUserId: string,
     input: ChangeRoleDto,
+    requestId: string | null = null,
   ): Promise<OrganizationMembership> {
     const orgId = access.organization.orgId;
 
@@ -226,6 +257,14 @@ export class MembersService {
         return target;
       }
       const [row] = await updateReturning(manager, target.id, { role: input.role });
+      await this.auditLog.record(manager, {
+        orgId,
+        action: AuditAction.MemberRoleChanged,
+        actor: actor.userId,
+        target: memberTarget(target),
+        changes: { role: { from: target.role, to: row.role } },
+        requestId,
+      });
 
       return row;
     });
@@ -249,6 +288,7 @@ export class MembersService {
     access: OrganizationAccess,
     actor: AuthenticatedUser,
     targetUserId: string,
+    requestId: string | null = null,
   ): Promise<void> {
     const orgId = access.organization.orgId;
 
@@ -274,6 +314,19 @@ export class MembersService {
         }
       }
       await manager.delete(OrganizationMembership, { id: target.id });
+      await this.auditLog.record(manager, {
+        orgId,
+        action:
+          target.status === MembershipStatus.Invited
+            ? AuditAction.InvitationRevoked
+            : target.id === actorRow.id
+              ? AuditAction.MemberLeft
+              : AuditAction.MemberRemoved,
+        actor: actor.userId,
+        target: memberTarget(target),
+        changes: changesBetween(auditedMemberFields(target), {}),
+        requestId,
+      });
     });
     this.logger.log({
       message: 'member removed',
@@ -288,6 +341,7 @@ export class MembersService {
     access: OrganizationAccess,
     actor: AuthenticatedUser,
     targetUserId: string,
+    requestId: string | null = null,
   ): Promise<{ owner: OrganizationMembership; previousOwner: OrganizationMembership }> {
     const orgId = access.organization.orgId;
 
@@ -312,6 +366,18 @@ export class MembersService {
         role: OrganizationRole.Admin,
       });
       const [owner] = await updateReturning(manager, target.id, { role: OrganizationRole.Owner });
+      await this.auditLog.record(manager, {
+        orgId,
+        action: AuditAction.OwnershipTransferred,
+        actor: actor.userId,
+        target: memberTarget(owner),
+        changes: {
+          owner: { from: actor.userId, to: targetUserId },
+          [`role.${actor.userId}`]: { from: current.role, to: previousOwner.role },
+          [`role.${targetUserId}`]: { from: target.role, to: owner.role },
+        },
+        requestId,
+      });
 
       return { owner, previousOwner };
     });
@@ -324,6 +390,25 @@ export class MembersService {
 
     return result;
   }
+}
+
+/** What a membership's audit entries compare; the address is masked. */
+function auditedMemberFields(membership: OrganizationMembership): Record<string, unknown> {
+  return {
+    email: maskEmail(membership.email),
+    role: membership.role,
+    status: membership.status,
+  };
+}
+
+/** A member by user id, a pending invitation by its `inv_` id. */
+function memberTarget(membership: OrganizationMembership): {
+  type: AuditTargetType;
+  id: string;
+} {
+  return membership.userId === null
+    ? { type: AuditTargetType.Invitation, id: membership.id }
+    : { type: AuditTargetType.Member, id: membership.userId };
 }
 
 /**

@@ -1,0 +1,78 @@
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Injectable,
+  type NestInterceptor,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { map, type Observable } from 'rxjs';
+import { evaluatePreconditions, preconditionFailed, readPreconditions } from './entity-tags.js';
+
+export const ETAG_HEADER = 'etag';
+
+const ENTITY_TAG = Symbol('entityTag');
+
+interface TaggedBody {
+  [ENTITY_TAG]?: string;
+}
+
+interface ConditionalRequest {
+  method: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/**
+ * Marks a response body with the entity tag of the stored representation it shows. The mark is
+ * not serialized; `EntityTagInterceptor` turns it into the `ETag` header.
+ */
+export function withEntityTag<T extends object>(body: T, tag: string): T {
+  Object.defineProperty(body, ENTITY_TAG, { value: tag, enumerable: false });
+
+  return body;
+}
+
+/** The entity tag a body was marked with, if any. */
+export function entityTagOf(body: unknown): string | undefined {
+  return typeof body === 'object' && body !== null ? (body as TaggedBody)[ENTITY_TAG] : undefined;
+}
+
+/**
+ * Gives every response whose body carries an entity tag (see `withEntityTag`) its `ETag`
+ * header, whatever the endpoint. On GET and HEAD it also evaluates `If-None-Match` (304 when
+ * the representation is unchanged) and `If-Match` (412 when it changed), against the tag of
+ * what the handler read: no extra query. Writes evaluate their preconditions themselves, where
+ * the change is made, so that no other write can slip in between.
+ */
+@Injectable()
+export class EntityTagInterceptor implements NestInterceptor {
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') {
+      return next.handle();
+    }
+
+    return next.handle().pipe(
+      map((body: unknown) => {
+        const tag = entityTagOf(body);
+        if (tag === undefined) {
+          return body;
+        }
+        const http = context.switchToHttp();
+        const request = http.getRequest<ConditionalRequest>();
+        if (request.method === 'GET' || request.method === 'HEAD') {
+          const outcome = evaluatePreconditions(readPreconditions(request.headers), tag, true);
+          if (outcome === 'not_modified') {
+            return new Response(null, { status: 304, headers: { [ETAG_HEADER]: tag } });
+          }
+          if (outcome === 'failed') {
+            throw preconditionFailed(tag);
+          }
+        }
+        this.adapterHost.httpAdapter.setHeader(http.getResponse(), ETAG_HEADER, tag);
+
+        return body;
+      }),
+    );
+  }
+}
