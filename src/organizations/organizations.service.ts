@@ -28,17 +28,11 @@ import {
 import { isOrganizationId, newOrganizationId } from './organization-id.js';
 import { assertNoSelfLockout, MFA_METHOD } from './organization-security.js';
 import { MembershipStatus, OrganizationRole } from './organization-role.enum.js';
+import { NEXT_UPDATED_AT } from './updated-at.js';
 
 const SSO_PROVIDER_REQUIRED =
   'settings.enforce_sso can be true only while settings.sso_provider is set';
 const UPDATE_NEEDS_A_FIELD = 'Send at least one of name, billing_email and settings';
-
-/**
- * Timestamps are shown in whole seconds, yet every change must move `updated_at`: a change in
- * the same second as the previous one is stamped one second later.
- */
-const NEXT_UPDATED_AT =
-  "GREATEST(date_trunc('second', now()), date_trunc('second', updated_at) + interval '1 second')";
 
 const FIND_ACCESS_SQL = `
   SELECT organization.*, membership.role AS membership_role
@@ -219,6 +213,7 @@ export class OrganizationsService {
     input: UpdateOrganizationDto,
   ): Promise<Organization> {
     const current = access.organization;
+    assertChangeable(current.status);
     assertImmutableFieldsUnchanged(current, input);
     if (
       input.name === undefined &&
@@ -254,10 +249,19 @@ export class OrganizationsService {
       .update(Organization)
       .set({ ...changes, updatedAt: () => NEXT_UPDATED_AT })
       .where('orgId = :orgId', { orgId: current.orgId })
+      .andWhere('status NOT IN (:...frozen)', { frozen: FROZEN_STATUSES })
       .returning('*')
       .execute();
     const [row] = result.raw as Record<string, unknown>[];
     if (!row) {
+      // Suspended or cancelled since the request began, or gone.
+      const now = await this.organizations.findOne({
+        select: { status: true },
+        where: { orgId: current.orgId },
+      });
+      if (now) {
+        assertChangeable(now.status);
+      }
       throw DomainError.notFound('Organization not found');
     }
     this.logger.log({
@@ -267,6 +271,18 @@ export class OrganizationsService {
     });
 
     return hydrateEntity(this.dataSource, Organization, row);
+  }
+}
+
+/** While suspended or cancelled, an organization can be read but not updated. */
+const FROZEN_STATUSES: readonly OrganizationStatus[] = [
+  OrganizationStatus.Suspended,
+  OrganizationStatus.Cancelled,
+];
+
+function assertChangeable(status: OrganizationStatus): void {
+  if (FROZEN_STATUSES.includes(status)) {
+    throw DomainError.conflict(`The organization is ${status}; it cannot be updated`, { status });
   }
 }
 

@@ -1,4 +1,8 @@
 import { CreateOrganizations1796313600000 } from './1796313600000-create-organizations.js';
+import { OrganizationLifecycle1796400000000 } from './1796400000000-organization-lifecycle.js';
 
 /** Every migration, oldest first. A new migration file is added here too. */
-export const ORGANIZATION_MIGRATIONS = [CreateOrganizations1796313600000];
+export const ORGANIZATION_MIGRATIONS = [
+  CreateOrganizations1796313600000,
+  OrganizationLifecycle1796400000000,
+];
