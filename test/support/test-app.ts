@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { createApp, type RunningApp } from '../../src/app.factory.js';
 import { loadAppConfig } from '../../src/config/app-config.js';
+import type { OrganizationProvisioner } from '../../src/organizations/lifecycle/provisioning/organization-provisioner.js';
 import { ApiClient } from './http.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { TEST_JWT_SECRET } from './tokens.js';
@@ -17,11 +18,12 @@ export interface TestApp {
 /**
  * Starts the whole service on a fresh database (embedded PGlite, or a new database on the
  * server of TEST_DATABASE_URL) and a loopback port, exactly as `npm start` builds it. With
- * `dataDir`, the embedded database is kept on disk there instead, as `npm start` keeps it.
+ * `dataDir`, the embedded database is kept on disk there instead, as `npm start` keeps it;
+ * with `provisioner`, organizations are provisioned by it instead of the default one.
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { dataDir?: string } = {},
+  options: { dataDir?: string; provisioner?: OrganizationProvisioner } = {},
 ): Promise<TestApp> {
   const database: TestDatabase = options.dataDir
     ? { url: undefined, drop: async () => undefined }
@@ -34,7 +36,11 @@ export async function startTestApp(
     ...(options.dataDir ? { DATA_DIR: options.dataDir } : {}),
     ...env,
   });
-  const running = await createApp(config, { inMemoryDatabase: !options.dataDir, logger: false });
+  const running = await createApp(config, {
+    inMemoryDatabase: !options.dataDir,
+    logger: false,
+    provisioner: options.provisioner,
+  });
   await running.app.listen({ port: 0, host: '127.0.0.1' });
   const address = running.app.getHttpServer().address();
   if (!address || typeof address === 'string') {

@@ -138,18 +138,24 @@ export class OrganizationLifecycleService {
     change: LifecycleChange,
     actor: LifecycleActor,
   ): Promise<Organization> {
+    const runner = manager.queryRunner;
+    if (!runner?.isTransactionActive) {
+      throw new Error('applyTransition runs inside a transaction holding the organization lock');
+    }
     const from = organization.status;
     const to = resolveTransition(from, change.event);
     const columns = columnsFor(organization, to, change);
 
     const assignments = Object.keys(columns).map((column, index) => `${column} = $${index + 2}`);
-    const rows: Record<string, unknown>[] = await manager.query(
+    const result = await runner.query(
       `UPDATE organizations
           SET ${[...assignments, `updated_at = ${NEXT_UPDATED_AT}`].join(', ')}
         WHERE org_id = $1
         RETURNING *`,
       [organization.orgId, ...Object.values(columns)],
+      true,
     );
+    const rows = result.records as Record<string, unknown>[];
     if (!rows[0]) {
       throw DomainError.notFound(ORGANIZATION_NOT_FOUND);
     }
