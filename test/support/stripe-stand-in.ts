@@ -202,9 +202,13 @@ export function eventPayload(event: StripeTestEvent): string {
   });
 }
 
-/** The `Stripe-Signature` header Stripe would send with `payload`. */
-export function signatureFor(payload: string, secret = STRIPE_TEST_WEBHOOK_SECRET): string {
-  return signer.webhooks.generateTestHeaderString({ payload, secret });
+/** The `Stripe-Signature` header Stripe would send with `payload` (at `timestamp`, seconds). */
+export function signatureFor(
+  payload: string,
+  secret = STRIPE_TEST_WEBHOOK_SECRET,
+  timestamp?: number,
+): string {
+  return signer.webhooks.generateTestHeaderString({ payload, secret, timestamp });
 }
 
 /** Delivers `event` to the webhook, signed exactly as Stripe signs it. */
