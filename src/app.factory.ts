@@ -14,7 +14,7 @@ import { RouteRegistry } from './common/http/route-registry.js';
 import { MAX_PATH_PARAMETER_LENGTH } from './common/swagger/schema-docs.js';
 import { describeDatabaseUrl } from './database/data-source-options.js';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './database/embedded-postgres.js';
-import type { OrganizationProvisioner } from './organizations/lifecycle/provisioning/organization-provisioner.js';
+import type { OrganizationProvisioner } from './organizations/lifecycle/provisioning/index.js';
 import { setupSwagger } from './swagger.js';
 
 export const BODY_LIMIT_BYTES = 100 * 1024;

@@ -86,7 +86,7 @@ describe('The organization lifecycle', () => {
       });
     });
 
-    it('active -> pending_payment when the owner starts a checkout, asking Stripe for it', async () => {
+    it('active -> pending_payment when the owner starts a checkout at Stripe', async () => {
       const { owner, orgId } = await activeOrganization(fx);
 
       const response = await startCheckout(fx, owner, orgId, 'growth');
@@ -115,7 +115,7 @@ describe('The organization lifecycle', () => {
       });
     });
 
-    it('pending_payment -> provisioning on checkout.session.completed, with tier, ids and quotas', async () => {
+    it('pending_payment -> provisioning on checkout.session.completed, tier set', async () => {
       const { owner, orgId, sessionId } = await pendingOrganization(fx, 'enterprise');
       fx.provisioner?.failFor(orgId, Infinity);
       await setCreditsUsed(orgId, 640);
@@ -305,7 +305,7 @@ describe('The organization lifecycle', () => {
       });
     });
 
-    it('cancelled -> active on the free tier when the owner restores; used credits stay', async () => {
+    it('cancelled -> active on the free tier when the owner restores', async () => {
       const { owner, orgId, subscriptionId } = await paidOrganization(fx, 'growth');
       await setCreditsUsed(orgId, 4321);
       await cancel(fx, owner, orgId);

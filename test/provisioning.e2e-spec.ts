@@ -63,7 +63,7 @@ describe('Provisioning after a completed checkout', () => {
     expect(calls[0]).toEqual({ orgId, tier: 'growth', cloudRegion: 'us-east-1', attempt: 1 });
   });
 
-  it('gives up after the configured attempts and leaves the organization provisioning', async () => {
+  it('gives up after the configured attempts; the organization stays provisioning', async () => {
     const { owner, orgId } = await paidCheckout(Infinity);
 
     const attempts = await waitForAttempts(fx, orgId, PROVISIONING_MAX_ATTEMPTS);

@@ -54,7 +54,7 @@ describe('POST /v1/billing/stripe/webhook', () => {
     );
 
   describe('signature', () => {
-    it('refuses a missing, malformed, foreign or stale signature with 400; nothing changes', async () => {
+    it('refuses a missing, bad, foreign or stale signature with 400; nothing changes', async () => {
       const { owner, orgId, subscriptionId, organization } = await paidOrganization(fx);
       const event = subscriptionDeleted(subscriptionId);
       const payload = eventPayload(event);

@@ -12,7 +12,7 @@ import {
   type LifecycleChange,
   OrganizationLifecycleService,
 } from '../organizations/lifecycle/organization-lifecycle.service.js';
-import { ProvisioningService } from '../organizations/lifecycle/provisioning/provisioning.service.js';
+import { ProvisioningService } from '../organizations/lifecycle/provisioning/index.js';
 import {
   OrganizationStatus,
   PAID_TIERS,

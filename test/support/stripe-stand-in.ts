@@ -39,9 +39,9 @@ export class StripeStandIn {
   ) {}
 
   static async start(): Promise<StripeStandIn> {
-    let standIn: StripeStandIn | undefined;
+    const started: { standIn?: StripeStandIn } = {};
     const server = createServer((request, response) => {
-      void standIn?.answer(request).then(({ status, body }) => {
+      void started.standIn?.answer(request).then(({ status, body }) => {
         response.writeHead(status, { 'content-type': 'application/json' });
         response.end(JSON.stringify(body));
       });
@@ -51,9 +51,9 @@ export class StripeStandIn {
     if (!address || typeof address === 'string') {
       throw new Error('the Stripe stand-in has no TCP address');
     }
-    standIn = new StripeStandIn(server, `http://127.0.0.1:${address.port}`);
+    started.standIn = new StripeStandIn(server, `http://127.0.0.1:${address.port}`);
 
-    return standIn;
+    return started.standIn;
   }
 
   /** The next `count` requests are answered with Stripe's 500 api_error. */

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { createApp, type RunningApp } from '../../src/app.factory.js';
 import { loadAppConfig } from '../../src/config/app-config.js';
-import type { OrganizationProvisioner } from '../../src/organizations/lifecycle/provisioning/organization-provisioner.js';
+import type { OrganizationProvisioner } from '../../src/organizations/lifecycle/provisioning/index.js';
 import { ApiClient } from './http.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { TEST_JWT_SECRET } from './tokens.js';
