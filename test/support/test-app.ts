@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { createApp, type RunningApp } from '../../src/app.factory.js';
+import { createApp, type CreateAppOptions, type RunningApp } from '../../src/app.factory.js';
 import { loadAppConfig } from '../../src/config/app-config.js';
-import type { OrganizationProvisioner } from '../../src/organizations/lifecycle/provisioning/index.js';
 import { ApiClient } from './http.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { TEST_JWT_SECRET } from './tokens.js';
@@ -23,7 +22,7 @@ export interface TestApp {
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { dataDir?: string; provisioner?: OrganizationProvisioner } = {},
+  options: { dataDir?: string; provisioner?: CreateAppOptions['provisioner'] } = {},
 ): Promise<TestApp> {
   const database: TestDatabase = options.dataDir
     ? { url: undefined, drop: async () => undefined }
