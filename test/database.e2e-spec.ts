@@ -115,7 +115,9 @@ describe('the database', () => {
       expect(await tableNames(dataSource)).toEqual([
         'organization_memberships',
         'organizations',
+        'provisioning_attempts',
         'schema_migrations',
+        'stripe_webhook_events',
       ]);
       await dataSource.destroy();
       dataSources.pop();

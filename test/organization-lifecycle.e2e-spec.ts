@@ -240,8 +240,9 @@ describe('The organization lifecycle', () => {
 
       it('when Stripe deletes the subscription of a pending_payment organization', async () => {
         // A paid organization that went through a second checkout keeps its subscription.
-        const { owner, orgId, subscriptionId } = await paidOrganization(fx);
+        const { owner, orgId, subscriptionId, customerId } = await paidOrganization(fx);
         expect((await startCheckout(fx, owner, orgId, 'growth')).status).toBe(201);
+        expect(fx.stripe.checkoutSessionsOf(orgId)[0].form.customer).toBe(customerId);
 
         const response = await deliver(fx.app.api, subscriptionDeleted(subscriptionId));
 

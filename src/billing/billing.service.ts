@@ -26,6 +26,10 @@ export class BillingService {
    * Creates a Checkout Session for `tier` and moves the organization to `pending_payment`.
    * 503 without Stripe, 409 unless the organization is `active`. When the organization moved
    * on while Stripe answered, the new session is expired again and the request gets that 409.
+   *
+   * A paid organization that checks out again for another tier gets a second subscription:
+   * the new one is linked and the previous one is not cancelled here. Changing the tier of a
+   * running subscription (Stripe's subscription update) is not offered yet.
    */
   async startCheckout(
     access: OrganizationAccess,
@@ -36,7 +40,11 @@ export class BillingService {
     const orgId = access.organization.orgId;
     resolveTransition(access.organization.status, LifecycleEvent.CheckoutStarted);
 
-    const session = await this.stripe.createCheckoutSession(orgId, tier);
+    const session = await this.stripe.createCheckoutSession(
+      orgId,
+      tier,
+      access.organization.stripeCustomerId,
+    );
     try {
       await this.lifecycle.beginCheckout(orgId, { sessionId: session.id, tier }, userActor(user));
     } catch (error) {

@@ -56,9 +56,14 @@ export class StripeBillingClient {
 
   /**
    * A subscription Checkout Session for `tier`. The organization id travels in the session's
-   * metadata, in `client_reference_id` and in the subscription's metadata.
+   * metadata, in `client_reference_id` and in the subscription's metadata; an organization that
+   * is a Stripe customer already buys as that customer.
    */
-  async createCheckoutSession(orgId: string, tier: PaidTier): Promise<CreatedCheckoutSession> {
+  async createCheckoutSession(
+    orgId: string,
+    tier: PaidTier,
+    customerId: string | null,
+  ): Promise<CreatedCheckoutSession> {
     const stripe = this.configuredStripe();
     const settings = this.settings as StripeSettings;
     const metadata = { org_id: orgId, tier };
@@ -67,6 +72,7 @@ export class StripeBillingClient {
         mode: 'subscription',
         line_items: [{ price: settings.prices[tier], quantity: 1 }],
         client_reference_id: orgId,
+        ...(customerId ? { customer: customerId } : {}),
         metadata,
         subscription_data: { metadata },
         success_url: settings.successUrl,
