@@ -128,7 +128,10 @@ describe('the database', () => {
       it('applies each migration once when two instances start together', async () => {
         await (
           await connect()
-        ).query('DROP TABLE IF EXISTS organization_memberships, organizations, schema_migrations');
+        ).query(
+          `DROP TABLE IF EXISTS provisioning_attempts, stripe_webhook_events,
+             organization_memberships, organizations, schema_migrations`,
+        );
         const [first, second] = await Promise.all([connect(), connect()]);
         const [appliedByFirst, appliedBySecond] = await Promise.all([
           runMigrations(first),
@@ -141,7 +144,9 @@ describe('the database', () => {
         expect(await tableNames(second)).toEqual([
           'organization_memberships',
           'organizations',
+          'provisioning_attempts',
           'schema_migrations',
+          'stripe_webhook_events',
         ]);
       });
     }

@@ -138,15 +138,15 @@ export class ProvisioningService implements OnModuleDestroy {
 
   private async wait(ms: number): Promise<void> {
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.stopping.signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
+      const stop = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.stopping.signal.removeEventListener('abort', stop);
+        resolve();
+      }, ms);
+      this.stopping.signal.addEventListener('abort', stop, { once: true });
     });
   }
 }
