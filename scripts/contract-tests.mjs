@@ -6,7 +6,8 @@
 //    .env file is read.
 // 2. Signs HS256 tokens with that secret and creates what the collection acts on: an
 //    organization with an SSO provider (the document's example PUT turns MFA and SSO on), two
-//    members (one whose role changes, one who is removed) and an invitee whose token matches.
+//    members (one whose role changes, one who is removed), an invitee whose token matches, a
+//    second organization for the lifecycle operations and a platform operator's token.
 // 3. Runs Portman with contract/portman-config.json: a request per operation with the
 //    document's examples, contract tests on status, content type, JSON body, schema (extra
 //    properties refused), X-Request-Id; and variations: 401 without a token, 404 for an
@@ -56,7 +57,7 @@ function freeLoopbackPort() {
   });
 }
 
-function startService(workDir, port, secret) {
+function startService(workDir, port, secret, operatorId) {
   const child = spawn(process.execPath, [SERVICE_ENTRY], {
     cwd: workDir,
     // Only what the service needs: nothing from the caller's shell (DATABASE_URL, JWT_*) leaks in.
@@ -67,6 +68,7 @@ function startService(workDir, port, secret) {
       PORT: String(port),
       DATA_DIR: join(workDir, 'data'),
       JWT_SECRET: secret,
+      PLATFORM_ADMIN_USER_IDS: operatorId,
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -150,7 +152,7 @@ async function addMember(baseUrl, owner, orgId, identity, role) {
  * What the collection acts on. The owner and the invitee sign in with MFA through Okta, so
  * that the document's example PUT (mfa_required and enforce_sso on) locks neither of them out.
  */
-async function createFixtures(baseUrl, secret) {
+async function createFixtures(baseUrl, secret, operator) {
   const signedInWithSso = { amr: ['pwd', 'mfa'], idp: 'okta' };
   const owner = newIdentity(secret, { claims: signedInWithSso });
   const invitee = newIdentity(secret, { claims: signedInWithSso });
@@ -164,6 +166,13 @@ async function createFixtures(baseUrl, secret) {
   await addMember(baseUrl, owner, organization.org_id, roleChange, 'analyst');
   const removed = newIdentity(secret);
   await addMember(baseUrl, owner, organization.org_id, removed, 'analyst');
+  // Suspended, unsuspended, cancelled and restored in turn; its checkout answers 503, as the
+  // service runs without Stripe here.
+  const lifecycle = await call(baseUrl, 'POST', '/v1/organizations', owner.token, {
+    name: 'Contract Lifecycle',
+    slug: `contract-lifecycle-${hex(5)}`,
+    billing_email: 'billing@contract.example',
+  });
 
   return [
     ['bearerToken', owner.token],
@@ -174,6 +183,8 @@ async function createFixtures(baseUrl, secret) {
     ['inviteeUserId', invitee.sub],
     ['roleChangeUserId', roleChange.sub],
     ['removedUserId', removed.sub],
+    ['lifecycleOrgId', lifecycle.org_id],
+    ['operatorToken', operator.token],
   ].map(([key, value]) => ({ key, value }));
 }
 
@@ -225,11 +236,12 @@ async function main() {
   const secret = hex(32);
   const port = await freeLoopbackPort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const service = startService(workDir, port, secret);
+  const operator = newIdentity(secret);
+  const service = startService(workDir, port, secret, operator.sub);
   let failed = true;
   try {
     await waitUntilReady(service, baseUrl);
-    const variables = await createFixtures(baseUrl, secret);
+    const variables = await createFixtures(baseUrl, secret, operator);
     const collection = await generateCollection(workDir, baseUrl);
     const summary = await runNewman(collection, variables);
 

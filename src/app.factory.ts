@@ -14,6 +14,7 @@ import { RouteRegistry } from './common/http/route-registry.js';
 import { MAX_PATH_PARAMETER_LENGTH } from './common/swagger/schema-docs.js';
 import { describeDatabaseUrl } from './database/data-source-options.js';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './database/embedded-postgres.js';
+import type { OrganizationProvisioner } from './organizations/lifecycle/provisioning/index.js';
 import { setupSwagger } from './swagger.js';
 
 export const BODY_LIMIT_BYTES = 100 * 1024;
@@ -31,6 +32,8 @@ export interface CreateAppOptions {
   /** Keep the embedded database in memory instead of under DATA_DIR (tests). */
   inMemoryDatabase?: boolean;
   logger?: false | ConsoleLogger;
+  /** Deploys organizations' infrastructure; default: one that deploys nothing real. */
+  provisioner?: OrganizationProvisioner;
 }
 
 /**
@@ -68,6 +71,8 @@ export async function createApp(
           issuer: config.jwt.issuer,
           audience: config.jwt.audience,
         },
+        stripe: config.stripe,
+        lifecycle: { ...config.lifecycle, provisioner: options.provisioner },
       }),
       adapter,
       {

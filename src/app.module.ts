@@ -8,12 +8,15 @@ import { RequestValidationPipe } from './common/validation/body-validation.pipe.
 import { type DatabaseConnectionSettings } from './database/data-source-options.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { type OrganizationsModuleOptions } from './organizations/organizations-module.options.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
 
 export interface AppModuleOptions {
   database: DatabaseConnectionSettings;
   jwt: JwtSettings;
   routes: RouteRegistry;
+  stripe?: OrganizationsModuleOptions['stripe'];
+  lifecycle?: OrganizationsModuleOptions['lifecycle'];
 }
 
 /** The service as deployed: organizations, health, authentication on every route by default. */
@@ -24,7 +27,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         DatabaseModule.forRoot(options.database),
-        OrganizationsModule.forRoot({ jwt: options.jwt }),
+        OrganizationsModule.forRoot({
+          jwt: options.jwt,
+          stripe: options.stripe,
+          lifecycle: options.lifecycle,
+        }),
         HealthModule,
       ],
       providers: [

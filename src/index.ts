@@ -18,6 +18,24 @@ export { CurrentUser } from './auth/current-user.decorator.js';
 export type { AuthenticatedUser } from './auth/authenticated-user.js';
 export type { JwtSettings } from './auth/jwt-options.js';
 
+export {
+  type LifecycleActor,
+  type LifecycleChange,
+  OrganizationLifecycleService,
+} from './organizations/lifecycle/organization-lifecycle.service.js';
+export {
+  LIFECYCLE_TRANSITIONS,
+  LifecycleEvent,
+} from './organizations/lifecycle/lifecycle-transitions.js';
+export type { LifecycleSettings } from './organizations/lifecycle/lifecycle-settings.js';
+export {
+  ORGANIZATION_PROVISIONER,
+  type OrganizationProvisioner,
+  type ProvisioningRequest,
+  SimulatedProvisioner,
+} from './organizations/lifecycle/provisioning/index.js';
+export type { StripeSettings } from './billing/stripe-settings.js';
+
 export { OrgRoles } from './organizations/org-roles.decorator.js';
 export { OrganizationRoleGuard } from './organizations/organization-role.guard.js';
 export {
@@ -34,6 +52,7 @@ export {
   OrganizationStatus,
   OrganizationTier,
   SsoProvider,
+  SuspensionKind,
   TIER_QUOTAS,
 } from './organizations/organization-catalog.js';
 

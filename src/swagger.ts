@@ -7,6 +7,7 @@ import {
   type ResponseObject,
   SwaggerModule,
 } from '@nestjs/swagger';
+import { STRIPE_SIGNATURE_SCHEME } from './billing/stripe-webhook.controller.js';
 import { ErrorCode, HTTP_STATUS_BY_CODE } from './common/errors/error-code.js';
 import {
   DEFAULT_DESCRIPTIONS,
@@ -48,6 +49,16 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'changed or removed.',
     )
     .addTag(
+      'Lifecycle',
+      'Cancel and restore (owner); suspend and unsuspend (platform operators). Statuses: ' +
+        '`active`, `pending_payment`, `provisioning`, `suspended`, `cancelled`; a transition ' +
+        'the lifecycle does not allow is 409 with `details.from` and `details.to`.',
+    )
+    .addTag(
+      'Billing',
+      'Paid checkout through Stripe, and the webhook through which Stripe reports payments.',
+    )
+    .addTag(
       'Health',
       'Liveness and readiness probes for the platform; public on purpose, they need no token.',
     )
@@ -62,6 +73,17 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
           'configured, `aud` are required and checked.',
       },
       'bearer',
+    )
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'Stripe-Signature',
+        description:
+          "Stripe's signature of the raw body with the webhook endpoint's secret " +
+          '(`STRIPE_WEBHOOK_SECRET`), checked by the `stripe` package.',
+      },
+      STRIPE_SIGNATURE_SCHEME,
     )
     .build();
 

@@ -117,7 +117,9 @@ describe('the database', () => {
         'idempotency_keys',
         'organization_memberships',
         'organizations',
+        'provisioning_attempts',
         'schema_migrations',
+        'stripe_webhook_events',
       ]);
       await dataSource.destroy();
       dataSources.pop();
@@ -142,7 +144,9 @@ describe('the database', () => {
           'idempotency_keys',
           'organization_memberships',
           'organizations',
+          'provisioning_attempts',
           'schema_migrations',
+          'stripe_webhook_events',
         ]);
       });
     }

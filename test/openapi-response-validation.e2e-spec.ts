@@ -261,8 +261,8 @@ describe('the OpenAPI response check that ApiClient applies to every response', 
     });
 
     it('a success on a method the document does not have for that path', () => {
-      expect(mismatchOf(answer('DELETE', '/v1/organizations/org_a', 204, undefined))).toContain(
-        'DELETE /v1/organizations/org_a (the document has no DELETE on ' +
+      expect(mismatchOf(answer('PATCH', '/v1/organizations/org_a', 204, undefined))).toContain(
+        'PATCH /v1/organizations/org_a (the document has no PATCH on ' +
           '/v1/organizations/{org_id}) answered 204',
       );
     });

@@ -302,11 +302,12 @@ describe('POST /v1/organizations', () => {
     });
 
     it('rejects a slug taken by a cancelled organization', async () => {
-      const cancelled = await createOrganization(app.api, newUser());
-      await app.dataSource.query(
-        `UPDATE organizations SET status = 'cancelled' WHERE org_id = $1`,
-        [cancelled.org_id],
-      );
+      const owner = newUser();
+      const cancelled = await createOrganization(app.api, owner);
+      const cancel = await app.api.delete(organizationPath(cancelled.org_id), {
+        token: owner.token,
+      });
+      expect(cancel.body).toMatchObject({ status: 'cancelled' });
 
       expectError(await create(organizationBody({ slug: cancelled.slug })), 409, 'CONFLICT');
     });

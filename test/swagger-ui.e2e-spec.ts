@@ -104,10 +104,12 @@ describe('Swagger UI at /docs in a real browser (headless Chromium)', () => {
 
       await page.locator('.auth-wrapper button.authorize').click();
       const dialog = page.locator('.dialog-ux .modal-ux');
-      await dialog.locator('#auth-bearer-value').fill(owner.token);
-      await dialog.locator('button.modal-btn.authorize').click();
-      await dialog.getByRole('button', { name: 'Remove authorization' }).waitFor();
-      await dialog.locator('button.btn-done').click();
+      // The dialog also offers the webhook's Stripe-Signature scheme; only the bearer is used.
+      const bearer = dialog.locator('form').filter({ hasText: 'bearer (http, Bearer)' });
+      await bearer.locator('#auth-bearer-value').fill(owner.token);
+      await bearer.locator('button.modal-btn.authorize').click();
+      await bearer.getByRole('button', { name: 'Remove authorization' }).waitFor();
+      await bearer.locator('button.btn-done').click();
 
       const operation = page.locator('#operations-Organizations-createOrganization');
       await operation.locator('.opblock-summary').first().click();

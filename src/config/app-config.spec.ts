@@ -24,6 +24,13 @@ describe('loadAppConfig', () => {
       logLevel: 'log',
       logJson: true,
       swaggerEnabled: true,
+      stripe: undefined,
+      lifecycle: {
+        retentionDays: 30,
+        platformAdminUserIds: [],
+        provisioningMaxAttempts: 5,
+        provisioningRetryDelayMs: 1000,
+      },
     });
   });
 
@@ -62,6 +69,62 @@ describe('loadAppConfig', () => {
       logLevel: 'debug',
       logJson: false,
       swaggerEnabled: false,
+      stripe: undefined,
+      lifecycle: {
+        retentionDays: 30,
+        platformAdminUserIds: [],
+        provisioningMaxAttempts: 5,
+        provisioningRetryDelayMs: 1000,
+      },
+    });
+  });
+
+  describe('billing and lifecycle', () => {
+    const STRIPE = {
+      STRIPE_SECRET_KEY: 'sk_test_config',
+      STRIPE_WEBHOOK_SECRET: 'whsec_config',
+      STRIPE_PRICE_CLOUD: 'price_cloud',
+      STRIPE_PRICE_GROWTH: 'price_growth',
+      STRIPE_PRICE_ENTERPRISE: 'price_enterprise',
+      STRIPE_CHECKOUT_SUCCESS_URL: 'https://app.example.com/billing/done',
+      STRIPE_CHECKOUT_CANCEL_URL: 'https://app.example.com/billing',
+    };
+
+    it('turns billing on with STRIPE_SECRET_KEY and every other Stripe variable', () => {
+      expect(loadAppConfig({ ...STRIPE, STRIPE_API_URL: 'http://127.0.0.1:12111' }).stripe).toEqual(
+        {
+          secretKey: 'sk_test_config',
+          webhookSecret: 'whsec_config',
+          prices: { cloud: 'price_cloud', growth: 'price_growth', enterprise: 'price_enterprise' },
+          successUrl: 'https://app.example.com/billing/done',
+          cancelUrl: 'https://app.example.com/billing',
+          apiUrl: 'http://127.0.0.1:12111',
+        },
+      );
+    });
+
+    it('refuses STRIPE_SECRET_KEY without the rest, naming what is missing', () => {
+      const { STRIPE_WEBHOOK_SECRET: _secret, STRIPE_PRICE_GROWTH: _price, ...partial } = STRIPE;
+
+      expect(() => loadAppConfig(partial)).toThrow(
+        /STRIPE_WEBHOOK_SECRET, STRIPE_PRICE_GROWTH must be too/,
+      );
+    });
+
+    it('reads the operators, the retention and the provisioning retries', () => {
+      expect(
+        loadAppConfig({
+          PLATFORM_ADMIN_USER_IDS: ' usr_ops1, usr_ops2 ,,',
+          RETENTION_DAYS: '7',
+          PROVISIONING_MAX_ATTEMPTS: '3',
+          PROVISIONING_RETRY_DELAY_MS: '0',
+        }).lifecycle,
+      ).toEqual({
+        retentionDays: 7,
+        platformAdminUserIds: ['usr_ops1', 'usr_ops2'],
+        provisioningMaxAttempts: 3,
+        provisioningRetryDelayMs: 0,
+      });
     });
   });
 
@@ -89,6 +152,12 @@ describe('loadAppConfig', () => {
       ['JWKS_URI', 'not a url'],
       ['JWT_PUBLIC_KEY', 'not a key'],
       ['JWT_ISSUER', ''],
+      ['RETENTION_DAYS', '0'],
+      ['PROVISIONING_MAX_ATTEMPTS', 'lots'],
+      ['PROVISIONING_RETRY_DELAY_MS', '-5'],
+      ['STRIPE_CHECKOUT_SUCCESS_URL', 'not a url'],
+      ['STRIPE_API_URL', 'nope'],
+      ['PLATFORM_ADMIN_USER_IDS', 'x'.repeat(256)],
     ])('refuses %s=%j', (name, value) => {
       expect(() => loadAppConfig({ [name]: value })).toThrow(new RegExp(`\\b${name}\\b`));
     });

@@ -1,6 +1,12 @@
 import { bool, cleanEnv, makeValidator, port, str, url } from 'envalid';
 
 import { DEFAULT_ISSUER, type JwtKeySource } from '../auth/jwt-options.js';
+import type { StripeSettings } from '../billing/stripe-settings.js';
+import {
+  DEFAULT_PROVISIONING_MAX_ATTEMPTS,
+  DEFAULT_PROVISIONING_RETRY_DELAY_MS,
+  DEFAULT_RETENTION_DAYS,
+} from '../organizations/lifecycle/lifecycle-settings.js';
 
 export type { JwtKeySource };
 
@@ -23,6 +29,14 @@ export interface AppConfig {
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   logJson: boolean;
   swaggerEnabled: boolean;
+  /** Set when STRIPE_SECRET_KEY is; billing is off otherwise. */
+  stripe?: StripeSettings;
+  lifecycle: {
+    retentionDays: number;
+    platformAdminUserIds: string[];
+    provisioningMaxAttempts: number;
+    provisioningRetryDelayMs: number;
+  };
 }
 
 const MIN_SECRET_LENGTH = 16;
@@ -47,6 +61,27 @@ const positiveInteger = makeValidator<number>((value) => {
   }
 
   return Number(value);
+});
+
+const nonNegativeInteger = makeValidator<number>((value) => {
+  if (!/^\d+$/.test(value.trim())) {
+    throw new Error('must be a whole number, 0 or more');
+  }
+
+  return Number(value);
+});
+
+/** Comma-separated user ids; blanks between commas are dropped. */
+const userIdList = makeValidator<string[]>((value) => {
+  const ids = value
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+  if (ids.some((id) => id.length > 255)) {
+    throw new Error('every user id must be at most 255 characters');
+  }
+
+  return ids;
 });
 
 const nonEmptyString = makeValidator<string>((value) => {
@@ -90,6 +125,20 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       LOG_LEVEL: str({ choices: ['error', 'warn', 'log', 'debug', 'verbose'], default: 'log' }),
       LOG_JSON: bool({ default: true }),
       SWAGGER_ENABLED: bool({ default: true }),
+      STRIPE_SECRET_KEY: str({ default: undefined }),
+      STRIPE_WEBHOOK_SECRET: str({ default: undefined }),
+      STRIPE_PRICE_CLOUD: str({ default: undefined }),
+      STRIPE_PRICE_GROWTH: str({ default: undefined }),
+      STRIPE_PRICE_ENTERPRISE: str({ default: undefined }),
+      STRIPE_CHECKOUT_SUCCESS_URL: url({ default: undefined }),
+      STRIPE_CHECKOUT_CANCEL_URL: url({ default: undefined }),
+      STRIPE_API_URL: url({ default: undefined }),
+      PLATFORM_ADMIN_USER_IDS: userIdList({ default: [] }),
+      RETENTION_DAYS: positiveInteger({ default: DEFAULT_RETENTION_DAYS }),
+      PROVISIONING_MAX_ATTEMPTS: positiveInteger({ default: DEFAULT_PROVISIONING_MAX_ATTEMPTS }),
+      PROVISIONING_RETRY_DELAY_MS: nonNegativeInteger({
+        default: DEFAULT_PROVISIONING_RETRY_DELAY_MS,
+      }),
     },
     {
       reporter: ({ errors }) => {
@@ -120,6 +169,60 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: raw.LOG_LEVEL as AppConfig['logLevel'],
     logJson: raw.LOG_JSON,
     swaggerEnabled: raw.SWAGGER_ENABLED,
+    stripe: resolveStripeSettings(raw),
+    lifecycle: {
+      retentionDays: raw.RETENTION_DAYS,
+      platformAdminUserIds: raw.PLATFORM_ADMIN_USER_IDS,
+      provisioningMaxAttempts: raw.PROVISIONING_MAX_ATTEMPTS,
+      provisioningRetryDelayMs: raw.PROVISIONING_RETRY_DELAY_MS,
+    },
+  };
+}
+
+interface StripeVariables {
+  STRIPE_SECRET_KEY?: string;
+  STRIPE_WEBHOOK_SECRET?: string;
+  STRIPE_PRICE_CLOUD?: string;
+  STRIPE_PRICE_GROWTH?: string;
+  STRIPE_PRICE_ENTERPRISE?: string;
+  STRIPE_CHECKOUT_SUCCESS_URL?: string;
+  STRIPE_CHECKOUT_CANCEL_URL?: string;
+  STRIPE_API_URL?: string;
+}
+
+/** Billing is on when STRIPE_SECRET_KEY is set; it then needs every other Stripe variable. */
+function resolveStripeSettings(raw: StripeVariables): StripeSettings | undefined {
+  if (!raw.STRIPE_SECRET_KEY) {
+    return undefined;
+  }
+  const required = {
+    STRIPE_WEBHOOK_SECRET: raw.STRIPE_WEBHOOK_SECRET,
+    STRIPE_PRICE_CLOUD: raw.STRIPE_PRICE_CLOUD,
+    STRIPE_PRICE_GROWTH: raw.STRIPE_PRICE_GROWTH,
+    STRIPE_PRICE_ENTERPRISE: raw.STRIPE_PRICE_ENTERPRISE,
+    STRIPE_CHECKOUT_SUCCESS_URL: raw.STRIPE_CHECKOUT_SUCCESS_URL,
+    STRIPE_CHECKOUT_CANCEL_URL: raw.STRIPE_CHECKOUT_CANCEL_URL,
+  };
+  const missing = Object.entries(required)
+    .filter(([, value]) => !value)
+    .map(([name]) => name);
+  if (missing.length > 0) {
+    throw new Error(
+      `Invalid configuration: STRIPE_SECRET_KEY is set, so ${missing.join(', ')} must be too`,
+    );
+  }
+
+  return {
+    secretKey: raw.STRIPE_SECRET_KEY,
+    webhookSecret: required.STRIPE_WEBHOOK_SECRET as string,
+    prices: {
+      cloud: required.STRIPE_PRICE_CLOUD as string,
+      growth: required.STRIPE_PRICE_GROWTH as string,
+      enterprise: required.STRIPE_PRICE_ENTERPRISE as string,
+    },
+    successUrl: required.STRIPE_CHECKOUT_SUCCESS_URL as string,
+    cancelUrl: required.STRIPE_CHECKOUT_CANCEL_URL as string,
+    apiUrl: raw.STRIPE_API_URL || undefined,
   };
 }
 

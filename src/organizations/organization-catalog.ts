@@ -15,6 +15,19 @@ export enum OrganizationStatus {
   Cancelled = 'cancelled',
 }
 
+/** Why an organization is suspended; only a billing suspension ends when an invoice is paid. */
+export enum SuspensionKind {
+  Billing = 'billing',
+  Policy = 'policy',
+}
+
+/** The tiers a checkout can buy. */
+export const PAID_TIERS: readonly OrganizationTier[] = [
+  OrganizationTier.Cloud,
+  OrganizationTier.Growth,
+  OrganizationTier.Enterprise,
+];
+
 export enum CloudRegion {
   UsEast1 = 'us-east-1',
   EuWest1 = 'eu-west-1',

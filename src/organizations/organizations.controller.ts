@@ -150,8 +150,8 @@ export class OrganizationsController {
     description:
       'The change would lock you out (turning on `mfa_required` without `mfa` in your ' +
       "token's `amr` claim, or enforcing SSO through a provider other than your token's " +
-      '`idp`; `details.reason`), or the organization changed concurrently in a way that ' +
-      'conflicts',
+      '`idp`; `details.reason`), the organization is `suspended` or `cancelled` ' +
+      '(`details.status`), or it changed concurrently in a way that conflicts',
   })
   async update(
     @CurrentOrganizationAccess() access: OrganizationAccess,

@@ -46,17 +46,11 @@ import {
   ORGANIZATION_EDITORS,
   OrganizationRole,
 } from './organization-role.enum.js';
+import { NEXT_UPDATED_AT } from './updated-at.js';
 
 const SSO_PROVIDER_REQUIRED =
   'settings.enforce_sso can be true only while settings.sso_provider is set';
 const UPDATE_NEEDS_A_FIELD = 'Send at least one of name, billing_email and settings';
-
-/**
- * Timestamps are shown in whole seconds, yet every change must move `updated_at`: a change in
- * the same second as the previous one is stamped one second later.
- */
-const NEXT_UPDATED_AT =
-  "GREATEST(date_trunc('second', now()), date_trunc('second', updated_at) + interval '1 second')";
 
 const FIND_ACCESS_SQL = `
   SELECT organization.*, membership.role AS membership_role
@@ -328,6 +322,7 @@ export class OrganizationsService {
     if (evaluatePreconditions(preconditions, tag, false) === 'failed') {
       throw preconditionFailed(tag);
     }
+    assertChangeable(current.status);
     assertImmutableFieldsUnchanged(current, input);
     if (
       input.name === undefined &&
@@ -394,6 +389,18 @@ export class OrganizationsService {
     });
 
     return hydrateEntity(this.dataSource, Organization, row);
+  }
+}
+
+/** While suspended or cancelled, an organization can be read but not updated. */
+const FROZEN_STATUSES: readonly OrganizationStatus[] = [
+  OrganizationStatus.Suspended,
+  OrganizationStatus.Cancelled,
+];
+
+function assertChangeable(status: OrganizationStatus): void {
+  if (FROZEN_STATUSES.includes(status)) {
+    throw DomainError.conflict(`The organization is ${status}; it cannot be updated`, { status });
   }
 }
 

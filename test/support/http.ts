@@ -76,4 +76,8 @@ export class ApiClient {
   put<T = any>(path: string, options?: RequestOptions) {
     return this.request<T>('PUT', path, options);
   }
+
+  delete<T = any>(path: string, options?: RequestOptions) {
+    return this.request<T>('DELETE', path, options);
+  }
 }

@@ -50,7 +50,13 @@ export interface paths {
          */
         put: operations["updateOrganization"];
         post?: never;
-        delete?: never;
+        /**
+         * Cancel organization
+         * @description Cancels the Stripe subscription when there is one, then the organization becomes `cancelled`. Members can still read it; nothing can change it; its slug stays taken. The owner can restore it within the retention period (`RETENTION_DAYS`, default 30).
+         *
+         *     **Roles:** owner. The caller's stored membership decides; a non-member gets 404 as if the organization did not exist.
+         */
+        delete: operations["cancelOrganization"];
         options?: never;
         head?: never;
         patch?: never;
@@ -192,6 +198,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/organizations/{org_id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore a cancelled organization
+         * @description Within the retention period after cancellation: `active` again, on the free tier with its quotas (credits used are kept). A new paid tier needs a new checkout.
+         *
+         *     **Roles:** owner. The caller's stored membership decides; a non-member gets 404 as if the organization did not exist.
+         */
+        post: operations["restoreOrganization"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organizations/{org_id}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suspend for a policy violation
+         * @description Platform operators only. An `active` organization becomes `suspended`: members can read it, nobody can update it, and a paid invoice does not lift this suspension.
+         */
+        post: operations["suspendOrganization"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organizations/{org_id}/unsuspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lift a suspension
+         * @description Platform operators only. A `suspended` organization (for billing or policy) becomes `active`. Takes no body.
+         */
+        post: operations["unsuspendOrganization"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organizations/{org_id}/billing/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a paid checkout
+         * @description Creates a Stripe Checkout Session for a paid tier and returns its page. The organization becomes `pending_payment` until Stripe reports the session completed (then `provisioning`, on the new tier) or expired (back to `active`, tier unchanged).
+         *
+         *     **Roles:** owner. The caller's stored membership decides; a non-member gets 404 as if the organization did not exist.
+         */
+        post: operations["startCheckout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/stripe/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive a Stripe event
+         * @description For Stripe only: no bearer token; the `Stripe-Signature` header is verified against the raw body and the webhook secret. Acted on: `checkout.session.completed`, `checkout.session.expired`, `customer.subscription.updated` (to `past_due` or `unpaid`), `invoice.paid` and `customer.subscription.deleted`; every other type is acknowledged and ignored. Each event id is applied at most once, and an event older than the last one applied to the organization never moves it.
+         */
+        post: operations["receiveStripeWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -256,15 +366,30 @@ export interface components {
             /** @description 400: every invalid field of the request (at most 100 listed). */
             fields?: components["schemas"]["FieldErrorSchema"][];
             /**
-             * @description 403 or 409: the organization's security setting that refused the request, or that the change would lock you out of; 409: why the `Idempotency-Key` cannot be used.
+             * @description 403 or 409: the organization's security setting that refused the request, or that the change would lock you out of; 409: why the `Idempotency-Key` cannot be used; 409 `retention_expired`: a cancelled organization past its retention period cannot be restored.
              * @enum {string}
              */
-            reason?: "mfa_required" | "sso_required" | "idempotency_key_in_flight" | "idempotency_key_reused";
+            reason?: "mfa_required" | "sso_required" | "idempotency_key_in_flight" | "idempotency_key_reused" | "retention_expired";
             /**
              * @description 412: the current `ETag` of the resource, to read it again or retry with.
              * @example "8"
              */
             current_etag?: string;
+            /**
+             * @description 409 (refused lifecycle transition): the status the organization is in.
+             * @enum {string}
+             */
+            from?: "active" | "pending_payment" | "provisioning" | "suspended" | "cancelled";
+            /**
+             * @description 409 (refused lifecycle transition): the status the request would lead to.
+             * @enum {string}
+             */
+            to?: "active" | "pending_payment" | "provisioning" | "suspended" | "cancelled";
+            /**
+             * @description 409 (update refused): the status that keeps the organization from changing.
+             * @enum {string}
+             */
+            status?: "active" | "pending_payment" | "provisioning" | "suspended" | "cancelled";
             /**
              * @description 409 (self-lockout): the setting in the request that would lock you out.
              * @enum {string}
@@ -650,6 +775,46 @@ export interface components {
                  */
                 total: number;
             };
+        };
+        SuspendOrganizationDto: {
+            /**
+             * @description Why: the policy the organization violated. Kept for operators.
+             * @example Abuse report 4411: crypto mining on shared compute
+             */
+            reason: string;
+        };
+        StartCheckoutDto: {
+            /**
+             * @description The paid tier to buy; `free` needs no checkout.
+             * @example cloud
+             * @enum {string}
+             */
+            tier: "cloud" | "growth" | "enterprise";
+        };
+        CheckoutSessionResponse: {
+            /**
+             * Format: uri
+             * @description Stripe Checkout's page for the buyer; send the owner there to pay.
+             * @example https://checkout.stripe.com/c/pay/cs_test_a1b2c3
+             */
+            checkout_url: string;
+        };
+        /**
+         * @description `applied`: the event changed an organization. `ignored`: a type the service does not act on, an organization it does not know, an event older than the last one applied, or one the lifecycle does not allow from the current status. `duplicate`: the event id was processed before; nothing changed.
+         * @enum {string}
+         */
+        WebhookOutcome: "applied" | "ignored" | "duplicate";
+        WebhookReceiptResponse: {
+            /**
+             * @example true
+             * @enum {boolean}
+             */
+            received: true;
+            /**
+             * @description `applied`: the event changed an organization. `ignored`: a type the service does not act on, an organization it does not know, an event older than the last one applied, or one the lifecycle does not allow from the current status. `duplicate`: the event id was processed before; nothing changed.
+             * @example applied
+             */
+            outcome: components["schemas"]["WebhookOutcome"];
         };
     };
     responses: never;
@@ -1323,7 +1488,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT: The change would lock you out (turning on `mfa_required` without `mfa` in your token's `amr` claim, or enforcing SSO through a provider other than your token's `idp`; `details.reason`), or the organization changed concurrently in a way that conflicts */
+            /** @description CONFLICT: The change would lock you out (turning on `mfa_required` without `mfa` in your token's `amr` claim, or enforcing SSO through a provider other than your token's `idp`; `details.reason`), the organization is `suspended` or `cancelled` (`details.status`), or it changed concurrently in a way that conflicts */
             409: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
@@ -1335,7 +1500,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "CONFLICT",
-                     *         "message": "The change would lock you out (turning on `mfa_required` without `mfa` in your token's `amr` claim, or enforcing SSO through a provider other than your token's `idp`; `details.reason`), or the organization changed concurrently in a way that conflicts",
+                     *         "message": "The change would lock you out (turning on `mfa_required` without `mfa` in your token's `amr` claim, or enforcing SSO through a provider other than your token's `idp`; `details.reason`), the organization is `suspended` or `cancelled` (`details.status`), or it changed concurrently in a way that conflicts",
                      *         "request_id": "req_8fQk2nV0aZ1xYw3L"
                      *       }
                      *     }
@@ -1396,6 +1561,175 @@ export interface operations {
                      *       "error": {
                      *         "code": "UNSUPPORTED_MEDIA_TYPE",
                      *         "message": "Content-Type is not application/json",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
+            500: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Unexpected error; carries no internal detail",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The database cannot be reached; retry later */
+            503: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "message": "The database cannot be reached; retry later",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    cancelOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization id. */
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cancelled organization */
+            200: {
+                headers: {
+                    /** @description A strong validator of the organization's stored state: it changes with every stored change. Send it back in `If-Match` (PUT) or `If-None-Match` (GET). */
+                    ETag: string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationResponse"];
+                };
+            };
+            /** @description VALIDATION_ERROR: The URL is malformed, or a path parameter is longer than 1024 characters */
+            400: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "The URL is malformed, or a path parameter is longer than 1024 characters",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description UNAUTHORIZED: Missing or invalid authentication */
+            401: {
+                headers: {
+                    /** @description The bearer-token challenge of RFC 6750. */
+                    "WWW-Authenticate": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Missing or invalid authentication",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN: Your role is not one of: owner; or the organization requires MFA (`details.reason: "mfa_required"`) or SSO (`details.reason: "sso_required"`) and your token does not show it */
+            403: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "message": "Your role is not one of: owner; or the organization requires MFA (`details.reason: \"mfa_required\"`) or SSO (`details.reason: \"sso_required\"`) and your token does not show it",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND: Organization does not exist, or you are not a member of it */
+            404: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "Organization does not exist, or you are not a member of it",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description CONFLICT: Already cancelled (`details.from` and `details.to`: `cancelled`) */
+            409: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "CONFLICT",
+                     *         "message": "Already cancelled (`details.from` and `details.to`: `cancelled`)",
                      *         "request_id": "req_8fQk2nV0aZ1xYw3L"
                      *       }
                      *     }
@@ -2721,6 +3055,918 @@ export interface operations {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
                      *         "message": "The database cannot be reached; retry later",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    restoreOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization id. */
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The restored organization */
+            200: {
+                headers: {
+                    /** @description A strong validator of the organization's stored state: it changes with every stored change. Send it back in `If-Match` (PUT) or `If-None-Match` (GET). */
+                    ETag: string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationResponse"];
+                };
+            };
+            /** @description VALIDATION_ERROR: The URL is malformed, or a path parameter is longer than 1024 characters */
+            400: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "The URL is malformed, or a path parameter is longer than 1024 characters",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description UNAUTHORIZED: Missing or invalid authentication */
+            401: {
+                headers: {
+                    /** @description The bearer-token challenge of RFC 6750. */
+                    "WWW-Authenticate": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Missing or invalid authentication",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN: Your role is not one of: owner; or the organization requires MFA (`details.reason: "mfa_required"`) or SSO (`details.reason: "sso_required"`) and your token does not show it */
+            403: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "message": "Your role is not one of: owner; or the organization requires MFA (`details.reason: \"mfa_required\"`) or SSO (`details.reason: \"sso_required\"`) and your token does not show it",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND: Organization does not exist, or you are not a member of it */
+            404: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "Organization does not exist, or you are not a member of it",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description CONFLICT: Not cancelled (`details.from`, `details.to`), or cancelled longer ago than the retention period (`details.reason: "retention_expired"`) */
+            409: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "CONFLICT",
+                     *         "message": "Not cancelled (`details.from`, `details.to`), or cancelled longer ago than the retention period (`details.reason: \"retention_expired\"`)",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
+            500: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Unexpected error; carries no internal detail",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The database cannot be reached; retry later */
+            503: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "message": "The database cannot be reached; retry later",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    suspendOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization id. */
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SuspendOrganizationDto"];
+            };
+        };
+        responses: {
+            /** @description The suspended organization */
+            200: {
+                headers: {
+                    /** @description A strong validator of the organization's stored state: it changes with every stored change. Send it back in `If-Match` (PUT) or `If-None-Match` (GET). */
+                    ETag: string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationResponse"];
+                };
+            };
+            /** @description VALIDATION_ERROR: Missing required fields, invalid format or malformed JSON */
+            400: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Missing required fields, invalid format or malformed JSON",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description UNAUTHORIZED: Missing or invalid authentication */
+            401: {
+                headers: {
+                    /** @description The bearer-token challenge of RFC 6750. */
+                    "WWW-Authenticate": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Missing or invalid authentication",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN: You are not a platform operator (`PLATFORM_ADMIN_USER_IDS`); answered before the organization is looked up, whether or not it exists */
+            403: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "message": "You are not a platform operator (`PLATFORM_ADMIN_USER_IDS`); answered before the organization is looked up, whether or not it exists",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND: Organization does not exist */
+            404: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "Organization does not exist",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description CONFLICT: The lifecycle does not allow this from the current status: `details.from` is the status, `details.to` the one asked for */
+            409: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "CONFLICT",
+                     *         "message": "The lifecycle does not allow this from the current status: `details.from` is the status, `details.to` the one asked for",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is larger than 100 KB */
+            413: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "The request body is larger than 100 KB",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: Content-Type is not application/json */
+            415: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "Content-Type is not application/json",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
+            500: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Unexpected error; carries no internal detail",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The database cannot be reached; retry later */
+            503: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "message": "The database cannot be reached; retry later",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    unsuspendOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization id. */
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The active organization */
+            200: {
+                headers: {
+                    /** @description A strong validator of the organization's stored state: it changes with every stored change. Send it back in `If-Match` (PUT) or `If-None-Match` (GET). */
+                    ETag: string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationResponse"];
+                };
+            };
+            /** @description VALIDATION_ERROR: The URL is malformed, or a path parameter is longer than 1024 characters */
+            400: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "The URL is malformed, or a path parameter is longer than 1024 characters",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description UNAUTHORIZED: Missing or invalid authentication */
+            401: {
+                headers: {
+                    /** @description The bearer-token challenge of RFC 6750. */
+                    "WWW-Authenticate": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Missing or invalid authentication",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN: You are not a platform operator (`PLATFORM_ADMIN_USER_IDS`); answered before the organization is looked up, whether or not it exists */
+            403: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "message": "You are not a platform operator (`PLATFORM_ADMIN_USER_IDS`); answered before the organization is looked up, whether or not it exists",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND: Organization does not exist */
+            404: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "Organization does not exist",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description CONFLICT: The lifecycle does not allow this from the current status: `details.from` is the status, `details.to` the one asked for */
+            409: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "CONFLICT",
+                     *         "message": "The lifecycle does not allow this from the current status: `details.from` is the status, `details.to` the one asked for",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
+            500: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Unexpected error; carries no internal detail",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The database cannot be reached; retry later */
+            503: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "message": "The database cannot be reached; retry later",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    startCheckout: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes retries safe: the first successful response to a request with this key is stored for 24 hours, per caller, and every retry of the same request (same method, URL and JSON body) gets it again, with `Idempotent-Replayed: true`, instead of running twice. The same key with a different request, or while the first is still running, is 409 CONFLICT. Error responses are not stored: a retry after one runs again. 1 to 255 printable characters (a UUID, for example); anything else is 400. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The organization id. */
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartCheckoutDto"];
+            };
+        };
+        responses: {
+            /** @description The checkout page */
+            201: {
+                headers: {
+                    /** @description Present, and `true`, when this is the stored response of an earlier request with the same `Idempotency-Key`, replayed instead of running the request again. */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutSessionResponse"];
+                };
+            };
+            /** @description VALIDATION_ERROR: Missing required fields, invalid format or malformed JSON */
+            400: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Missing required fields, invalid format or malformed JSON",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description UNAUTHORIZED: Missing or invalid authentication */
+            401: {
+                headers: {
+                    /** @description The bearer-token challenge of RFC 6750. */
+                    "WWW-Authenticate": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Missing or invalid authentication",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN: Your role is not one of: owner; or the organization requires MFA (`details.reason: "mfa_required"`) or SSO (`details.reason: "sso_required"`) and your token does not show it */
+            403: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "message": "Your role is not one of: owner; or the organization requires MFA (`details.reason: \"mfa_required\"`) or SSO (`details.reason: \"sso_required\"`) and your token does not show it",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND: Organization does not exist, or you are not a member of it */
+            404: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "Organization does not exist, or you are not a member of it",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description CONFLICT: The organization is not `active` (`details.from`: its status, `details.to`: `pending_payment`); or the `Idempotency-Key` is held by a request still running (`details.reason: "idempotency_key_in_flight"`), or was used with a different request (`details.reason: "idempotency_key_reused"`) */
+            409: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "CONFLICT",
+                     *         "message": "The organization is not `active` (`details.from`: its status, `details.to`: `pending_payment`)",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is larger than 100 KB */
+            413: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "The request body is larger than 100 KB",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: Content-Type is not application/json */
+            415: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "Content-Type is not application/json",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
+            500: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Unexpected error; carries no internal detail",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: Billing is not configured on this deployment, Stripe could not be reached, or the database cannot be reached */
+            503: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "message": "Billing is not configured on this deployment, Stripe could not be reached, or the database cannot be reached",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    receiveStripeWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Set by Stripe: `t=<timestamp>,v1=<signature>`. */
+                "Stripe-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event was received */
+            200: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookReceiptResponse"];
+                };
+            };
+            /** @description VALIDATION_ERROR: The `Stripe-Signature` header is missing or does not match the body; nothing changed */
+            400: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "The `Stripe-Signature` header is missing or does not match the body; nothing changed",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description CONFLICT: The event conflicts with stored data (a subscription already linked elsewhere) */
+            409: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "CONFLICT",
+                     *         "message": "The event conflicts with stored data (a subscription already linked elsewhere)",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is larger than 100 KB */
+            413: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "The request body is larger than 100 KB",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: Content-Type is not application/json */
+            415: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "Content-Type is not application/json",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
+            500: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Unexpected error; carries no internal detail",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: Billing is not configured on this deployment (the event is refused), or the database cannot be reached; Stripe retries later */
+            503: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "message": "Billing is not configured on this deployment (the event is refused), or the database cannot be reached; Stripe retries later",
                      *         "request_id": "req_8fQk2nV0aZ1xYw3L"
                      *       }
                      *     }

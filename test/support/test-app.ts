@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { createApp, type RunningApp } from '../../src/app.factory.js';
+import { createApp, type CreateAppOptions, type RunningApp } from '../../src/app.factory.js';
 import { loadAppConfig } from '../../src/config/app-config.js';
 import { ApiClient } from './http.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
@@ -21,11 +21,16 @@ export interface TestApp {
  * server of TEST_DATABASE_URL) and a loopback port, exactly as `npm start` builds it. With
  * `dataDir`, the embedded database is kept on disk there instead, as `npm start` keeps it. With
  * `databaseUrl`, it joins that existing database (a second instance of the service on the same
- * PostgreSQL); the instance that created the database drops it.
+ * PostgreSQL); the instance that created the database drops it. With `provisioner`,
+ * organizations are provisioned by it instead of the default one.
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { dataDir?: string; databaseUrl?: string } = {},
+  options: {
+    dataDir?: string;
+    databaseUrl?: string;
+    provisioner?: CreateAppOptions['provisioner'];
+  } = {},
 ): Promise<TestApp> {
   const database: TestDatabase =
     options.dataDir || options.databaseUrl
@@ -39,7 +44,11 @@ export async function startTestApp(
     ...(options.dataDir ? { DATA_DIR: options.dataDir } : {}),
     ...env,
   });
-  const running = await createApp(config, { inMemoryDatabase: !options.dataDir, logger: false });
+  const running = await createApp(config, {
+    inMemoryDatabase: !options.dataDir,
+    logger: false,
+    provisioner: options.provisioner,
+  });
   await running.app.listen({ port: 0, host: '127.0.0.1' });
   const address = running.app.getHttpServer().address();
   if (!address || typeof address === 'string') {

@@ -35,6 +35,7 @@ export class FieldErrorSchema {
 }
 
 const ROLES = ['owner', 'admin', 'developer', 'analyst', 'auditor', 'service_account'];
+const STATUSES = ['active', 'pending_payment', 'provisioning', 'suspended', 'cancelled'];
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 /** Every key an error's `details` may carry; which ones depends on the error. */
@@ -47,10 +48,18 @@ export class ErrorDetailsSchema {
   fields?: FieldErrorSchema[];
 
   @ApiPropertyOptional({
-    enum: ['mfa_required', 'sso_required', 'idempotency_key_in_flight', 'idempotency_key_reused'],
+    enum: [
+      'mfa_required',
+      'sso_required',
+      'idempotency_key_in_flight',
+      'idempotency_key_reused',
+      'retention_expired',
+    ],
     description:
       "403 or 409: the organization's security setting that refused the request, or that " +
-      'the change would lock you out of; 409: why the `Idempotency-Key` cannot be used.',
+      'the change would lock you out of; 409: why the `Idempotency-Key` cannot be used; 409 ' +
+      '`retention_expired`: a cancelled organization past its retention period cannot be ' +
+      'restored.',
   })
   reason?: string;
 
@@ -61,6 +70,24 @@ export class ErrorDetailsSchema {
     example: '"8"',
   })
   current_etag?: string;
+
+  @ApiPropertyOptional({
+    enum: STATUSES,
+    description: '409 (refused lifecycle transition): the status the organization is in.',
+  })
+  from?: string;
+
+  @ApiPropertyOptional({
+    enum: STATUSES,
+    description: '409 (refused lifecycle transition): the status the request would lead to.',
+  })
+  to?: string;
+
+  @ApiPropertyOptional({
+    enum: STATUSES,
+    description: '409 (update refused): the status that keeps the organization from changing.',
+  })
+  status?: string;
 
   @ApiPropertyOptional({
     enum: ['settings.mfa_required', 'settings.enforce_sso'],

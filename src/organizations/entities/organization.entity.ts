@@ -4,6 +4,7 @@ import {
   OrganizationStatus,
   OrganizationTier,
   SsoProvider,
+  SuspensionKind,
 } from '../organization-catalog.js';
 
 /**
@@ -59,6 +60,30 @@ export class Organization {
 
   @Column({ name: 'storage_limit_gb', type: 'integer' })
   storageLimitGb: number;
+
+  /** Why a suspended organization is suspended: unpaid billing or an operator's decision. */
+  @Column({ name: 'suspension_kind', type: 'varchar', length: 16, nullable: true })
+  suspensionKind: SuspensionKind | null;
+
+  /** The operator's words for a policy suspension; never shown to members. */
+  @Column({ name: 'suspension_reason', type: 'varchar', length: 500, nullable: true })
+  suspensionReason: string | null;
+
+  /** When the organization was cancelled; the retention period runs from here. */
+  @Column({ name: 'cancelled_at', type: 'timestamptz', nullable: true })
+  cancelledAt: Date | null;
+
+  /** The Stripe Checkout Session a `pending_payment` organization waits for. */
+  @Column({ name: 'pending_checkout_session_id', type: 'varchar', length: 255, nullable: true })
+  pendingCheckoutSessionId: string | null;
+
+  /** The tier that checkout is for. */
+  @Column({ name: 'pending_tier', type: 'varchar', length: 16, nullable: true })
+  pendingTier: OrganizationTier | null;
+
+  /** `created` of the newest Stripe event applied; older events never move the organization. */
+  @Column({ name: 'last_stripe_event_at', type: 'timestamptz', nullable: true })
+  lastStripeEventAt: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
