@@ -8,27 +8,42 @@ import { RequestValidationPipe } from './common/validation/body-validation.pipe.
 import { type DatabaseConnectionSettings } from './database/data-source-options.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { loggingModule } from './logging/request-logging.js';
+import type { Logger as PinoLogger } from 'pino';
 import { OrganizationsModule } from './organizations/organizations.module.js';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
+import { RATE_LIMIT_OPTIONS, type RateLimitOptions } from './rate-limit/rate-limit.options.js';
+import { TierRateLimiter } from './rate-limit/tier-rate-limiter.js';
 
 export interface AppModuleOptions {
   database: DatabaseConnectionSettings;
   jwt: JwtSettings;
+  rateLimit: RateLimitOptions;
+  /** The root logger; every Nest log line and one line per request go through it. */
+  logger: PinoLogger;
   routes: RouteRegistry;
 }
 
-/** The service as deployed: organizations, health, authentication on every route by default. */
+/**
+ * The service as deployed: organizations, health, authentication on every route by default,
+ * then the per-caller rate limit (global guards run in the order listed).
+ */
 @Module({})
 export class AppModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
+        loggingModule(options.logger),
         DatabaseModule.forRoot(options.database),
         OrganizationsModule.forRoot({ jwt: options.jwt }),
         HealthModule,
       ],
       providers: [
         { provide: APP_GUARD, useExisting: JwtAuthGuard },
+        { provide: RATE_LIMIT_OPTIONS, useValue: options.rateLimit },
+        TierRateLimiter,
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_PIPE, useClass: RequestValidationPipe },
         { provide: RouteRegistry, useValue: options.routes },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

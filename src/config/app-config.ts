@@ -17,12 +17,23 @@ export interface AppConfig {
   jwt: {
     issuer: string;
     audience?: string;
+    /** Longest lifetime (`exp` minus `iat`, or minus now) a token may claim. */
+    maxLifetimeSeconds: number;
     /** Set when exactly one of JWT_SECRET, JWT_PUBLIC_KEY, JWKS_URI was given. */
     key?: JwtKeySource;
   };
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   logJson: boolean;
   swaggerEnabled: boolean;
+  rateLimit: {
+    enabled: boolean;
+    /** Shared counters in Redis when set; in this process's memory otherwise. */
+    redisUrl?: string;
+    /** Prefix of every Redis key, so several deployments can share one Redis. */
+    keyPrefix: string;
+  };
+  /** Origins allowed to call from a browser; empty means CORS stays off. */
+  corsOrigins: string[];
 }
 
 const MIN_SECRET_LENGTH = 16;
@@ -47,6 +58,41 @@ const positiveInteger = makeValidator<number>((value) => {
   }
 
   return Number(value);
+});
+
+const redisUrl = makeValidator<string>((value) => {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new Error('must be a redis:// or rediss:// URL');
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    throw new Error('must be a redis:// or rediss:// URL');
+  }
+
+  return value;
+});
+
+/** A comma-separated list of origins (`scheme://host[:port]`), each written exactly so. */
+const originList = makeValidator<string[]>((value) => {
+  const origins = value
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new Error(`"${origin}" is not an origin such as https://app.example.com`);
+    }
+  }
+
+  return origins;
 });
 
 const nonEmptyString = makeValidator<string>((value) => {
@@ -87,9 +133,14 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       JWKS_URI: url({ default: undefined }),
       JWT_ISSUER: nonEmptyString({ default: DEFAULT_ISSUER }),
       JWT_AUDIENCE: str({ default: undefined }),
+      JWT_MAX_LIFETIME_SECONDS: positiveInteger({ default: 86_400 }),
       LOG_LEVEL: str({ choices: ['error', 'warn', 'log', 'debug', 'verbose'], default: 'log' }),
       LOG_JSON: bool({ default: true }),
       SWAGGER_ENABLED: bool({ default: true }),
+      RATE_LIMIT_ENABLED: bool({ default: true }),
+      REDIS_URL: redisUrl({ default: undefined }),
+      RATE_LIMIT_KEY_PREFIX: nonEmptyString({ default: 'hatidata:ratelimit' }),
+      CORS_ORIGINS: originList({ default: [] }),
     },
     {
       reporter: ({ errors }) => {
@@ -115,11 +166,18 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jwt: {
       issuer: raw.JWT_ISSUER,
       audience: raw.JWT_AUDIENCE || undefined,
+      maxLifetimeSeconds: raw.JWT_MAX_LIFETIME_SECONDS,
       key: resolveJwtKeySource(raw.JWT_SECRET, raw.JWT_PUBLIC_KEY, raw.JWKS_URI),
     },
     logLevel: raw.LOG_LEVEL as AppConfig['logLevel'],
     logJson: raw.LOG_JSON,
     swaggerEnabled: raw.SWAGGER_ENABLED,
+    rateLimit: {
+      enabled: raw.RATE_LIMIT_ENABLED,
+      redisUrl: raw.REDIS_URL || undefined,
+      keyPrefix: raw.RATE_LIMIT_KEY_PREFIX,
+    },
+    corsOrigins: raw.CORS_ORIGINS,
   };
 }
 

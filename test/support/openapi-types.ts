@@ -252,6 +252,16 @@ export interface components {
             role?: "owner" | "admin" | "developer" | "analyst" | "auditor" | "service_account";
             /** @description 405: the methods the path takes (also in the `Allow` header). */
             allowed_methods?: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS")[];
+            /**
+             * Format: int32
+             * @description 429: seconds to wait before retrying (also in the `Retry-After` header).
+             */
+            retry_after_seconds?: number;
+            /**
+             * Format: int32
+             * @description 429: requests per minute allowed by the organization's tier.
+             */
+            limit_per_minute?: number;
         };
         ErrorBodySchema: {
             /** @example VALIDATION_ERROR */
@@ -584,7 +594,13 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -595,7 +611,13 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -615,9 +637,15 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The bearer-token challenge of RFC 6750. */
-                    "WWW-Authenticate"?: string;
+                    "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -633,11 +661,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description RATE_LIMITED: Too many requests for the organization's tier; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request can succeed. */
+                    "Retry-After": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests for the organization's tier; wait `Retry-After` seconds",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -657,7 +719,13 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -692,7 +760,13 @@ export interface operations {
             201: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -729,7 +803,13 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -749,9 +829,15 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The bearer-token challenge of RFC 6750. */
-                    "WWW-Authenticate"?: string;
+                    "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -771,7 +857,13 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -791,7 +883,13 @@ export interface operations {
             413: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -811,7 +909,13 @@ export interface operations {
             415: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -827,11 +931,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description RATE_LIMITED: Too many requests for the organization's tier; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request can succeed. */
+                    "Retry-After": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests for the organization's tier; wait `Retry-After` seconds",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -851,7 +989,13 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -885,7 +1029,13 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -922,7 +1072,13 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -942,9 +1098,15 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The bearer-token challenge of RFC 6750. */
-                    "WWW-Authenticate"?: string;
+                    "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -964,7 +1126,13 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -984,7 +1152,13 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1000,11 +1174,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description RATE_LIMITED: Too many requests for the organization's tier; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request can succeed. */
+                    "Retry-After": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests for the organization's tier; wait `Retry-After` seconds",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1024,7 +1232,13 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1062,7 +1276,13 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1099,7 +1319,13 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1119,9 +1345,15 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The bearer-token challenge of RFC 6750. */
-                    "WWW-Authenticate"?: string;
+                    "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1141,7 +1373,13 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1161,7 +1399,13 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1181,7 +1425,13 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1201,7 +1451,13 @@ export interface operations {
             413: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1221,7 +1477,13 @@ export interface operations {
             415: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1237,11 +1499,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description RATE_LIMITED: Too many requests for the organization's tier; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request can succeed. */
+                    "Retry-After": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests for the organization's tier; wait `Retry-After` seconds",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1261,7 +1557,13 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1301,7 +1603,13 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1312,7 +1620,13 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1332,9 +1646,15 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The bearer-token challenge of RFC 6750. */
-                    "WWW-Authenticate"?: string;
+                    "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1354,7 +1674,13 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1374,7 +1700,13 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1390,11 +1722,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description RATE_LIMITED: Too many requests for the organization's tier; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request can succeed. */
+                    "Retry-After": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests for the organization's tier; wait `Retry-After` seconds",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1414,7 +1780,13 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1452,7 +1824,13 @@ export interface operations {
             201: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1463,7 +1841,13 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1483,9 +1867,15 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The bearer-token challenge of RFC 6750. */
-                    "WWW-Authenticate"?: string;
+                    "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1505,7 +1895,13 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1525,7 +1921,13 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1545,7 +1947,13 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1565,7 +1973,13 @@ export interface operations {
             413: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1585,7 +1999,13 @@ export interface operations {
             415: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1601,11 +2021,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description RATE_LIMITED: Too many requests for the organization's tier; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request can succeed. */
+                    "Retry-After": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests for the organization's tier; wait `Retry-After` seconds",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1625,7 +2079,13 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1659,7 +2119,13 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1670,7 +2136,13 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1690,9 +2162,15 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The bearer-token challenge of RFC 6750. */
-                    "WWW-Authenticate"?: string;
+                    "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1712,7 +2190,13 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1732,7 +2216,13 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1752,7 +2242,13 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1768,11 +2264,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description RATE_LIMITED: Too many requests for the organization's tier; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request can succeed. */
+                    "Retry-After": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests for the organization's tier; wait `Retry-After` seconds",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1792,7 +2322,13 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1831,7 +2367,13 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1842,7 +2384,13 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1862,9 +2410,15 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The bearer-token challenge of RFC 6750. */
-                    "WWW-Authenticate"?: string;
+                    "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1884,7 +2438,13 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1904,7 +2464,13 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1924,7 +2490,13 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1944,7 +2516,13 @@ export interface operations {
             413: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1964,7 +2542,13 @@ export interface operations {
             415: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1980,11 +2564,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description RATE_LIMITED: Too many requests for the organization's tier; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request can succeed. */
+                    "Retry-After": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests for the organization's tier; wait `Retry-After` seconds",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2004,7 +2622,13 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2040,7 +2664,13 @@ export interface operations {
             204: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2049,7 +2679,13 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2069,9 +2705,15 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The bearer-token challenge of RFC 6750. */
-                    "WWW-Authenticate"?: string;
+                    "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2091,7 +2733,13 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2111,7 +2759,13 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2131,7 +2785,13 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2147,11 +2807,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description RATE_LIMITED: Too many requests for the organization's tier; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request can succeed. */
+                    "Retry-After": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests for the organization's tier; wait `Retry-After` seconds",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2171,7 +2865,13 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2208,7 +2908,13 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2219,7 +2925,13 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2239,9 +2951,15 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The bearer-token challenge of RFC 6750. */
-                    "WWW-Authenticate"?: string;
+                    "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2261,7 +2979,13 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2281,7 +3005,13 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2301,7 +3031,13 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2321,7 +3057,13 @@ export interface operations {
             413: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2341,7 +3083,13 @@ export interface operations {
             415: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2357,11 +3105,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description RATE_LIMITED: Too many requests for the organization's tier; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request can succeed. */
+                    "Retry-After": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests for the organization's tier; wait `Retry-After` seconds",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2381,7 +3163,13 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2412,7 +3200,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2426,7 +3214,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2446,7 +3234,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2477,7 +3265,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2501,7 +3289,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2521,7 +3309,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2541,7 +3329,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -15,6 +15,9 @@ export interface TestApp {
 }
 
 /**
+ * Rate limiting is off unless a spec turns it on (`RATE_LIMIT_ENABLED: 'true'`): most specs send
+ * many requests for one user in a few seconds, which the free tier would refuse.
+ *
  * Starts the whole service on a fresh database (embedded PGlite, or a new database on the
  * server of TEST_DATABASE_URL) and a loopback port, exactly as `npm start` builds it. With
  * `dataDir`, the embedded database is kept on disk there instead, as `npm start` keeps it.
@@ -30,6 +33,7 @@ export async function startTestApp(
     NODE_ENV: 'test',
     JWT_SECRET: TEST_JWT_SECRET,
     LOG_LEVEL: 'error',
+    RATE_LIMIT_ENABLED: 'false',
     ...(database.url ? { DATABASE_URL: database.url } : {}),
     ...(options.dataDir ? { DATA_DIR: options.dataDir } : {}),
     ...env,

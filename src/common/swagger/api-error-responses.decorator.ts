@@ -20,6 +20,7 @@ export const DEFAULT_DESCRIPTIONS: Readonly<Record<ErrorCode, string>> = {
 };
 
 const BEARER_CHALLENGE = {
+  required: true,
   description: 'The bearer-token challenge of RFC 6750.',
   schema: {
     type: 'string',

@@ -78,6 +78,24 @@ export class ErrorDetailsSchema {
     description: '405: the methods the path takes (also in the `Allow` header).',
   })
   allowed_methods?: string[];
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    format: 'int32',
+    minimum: 1,
+    maximum: 60,
+    description: '429: seconds to wait before retrying (also in the `Retry-After` header).',
+  })
+  retry_after_seconds?: number;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    format: 'int32',
+    minimum: 1,
+    maximum: 1_000_000,
+    description: "429: requests per minute allowed by the organization's tier.",
+  })
+  limit_per_minute?: number;
 }
 
 export class ErrorBodySchema {
