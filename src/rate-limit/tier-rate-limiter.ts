@@ -100,8 +100,10 @@ export class TierRateLimiter implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    if (this.redis && this.redis.status !== 'end') {
+    if (this.redis?.status === 'ready') {
       await this.redis.quit().catch(() => this.redis?.disconnect());
+    } else {
+      this.redis?.disconnect();
     }
   }
 
