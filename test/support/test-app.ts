@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 import { createApp, type RunningApp } from '../../src/app.factory.js';
 import { loadAppConfig } from '../../src/config/app-config.js';
@@ -20,11 +21,12 @@ export interface TestApp {
  *
  * Starts the whole service on a fresh database (embedded PGlite, or a new database on the
  * server of TEST_DATABASE_URL) and a loopback port, exactly as `npm start` builds it. With
- * `dataDir`, the embedded database is kept on disk there instead, as `npm start` keeps it.
+ * `dataDir`, the embedded database is kept on disk there instead, as `npm start` keeps it. Logs
+ * are off unless `logs` is given, which then receives every line the service writes.
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { dataDir?: string } = {},
+  options: { dataDir?: string; logs?: DestinationStream } = {},
 ): Promise<TestApp> {
   const database: TestDatabase = options.dataDir
     ? { url: undefined, drop: async () => undefined }
@@ -38,7 +40,10 @@ export async function startTestApp(
     ...(options.dataDir ? { DATA_DIR: options.dataDir } : {}),
     ...env,
   });
-  const running = await createApp(config, { inMemoryDatabase: !options.dataDir, logger: false });
+  const running = await createApp(config, {
+    inMemoryDatabase: !options.dataDir,
+    ...(options.logs ? { logDestination: options.logs } : { logger: false }),
+  });
   await running.app.listen({ port: 0, host: '127.0.0.1' });
   const address = running.app.getHttpServer().address();
   if (!address || typeof address === 'string') {
