@@ -1,10 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { JwtAuthGuard } from './auth/jwt-auth.guard.js';
 import { type JwtSettings } from './auth/jwt-options.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { RouteRegistry } from './common/http/route-registry.js';
 import { RequestValidationPipe } from './common/validation/body-validation.pipe.js';
+import { QueryParametersInterceptor } from './common/validation/query-parameters.interceptor.js';
 import { type DatabaseConnectionSettings } from './database/data-source-options.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -45,6 +46,7 @@ export class AppModule {
         TierRateLimiter,
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_PIPE, useClass: RequestValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: QueryParametersInterceptor },
         { provide: RouteRegistry, useValue: options.routes },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],

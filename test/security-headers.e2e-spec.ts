@@ -102,7 +102,7 @@ describe('Security headers', () => {
 
     it('grants no preflight: the answer is an error in the envelope, without CORS headers', async () => {
       const response = await preflight(app, ALLOWED_ORIGIN);
-      const body = await response.json();
+      const body = (await response.json()) as { error: { code: string } };
 
       expect(response.status).toBeGreaterThanOrEqual(400);
       expect(body.error.code).toMatch(/^(NOT_FOUND|METHOD_NOT_ALLOWED)$/);

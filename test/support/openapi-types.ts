@@ -223,7 +223,7 @@ export interface components {
              */
             field: string;
             /**
-             * @description Which rule failed: required, type, length, format, enum, reserved, unique, unknown_field, immutable, control_characters, requires_sso_provider.
+             * @description Which rule failed: required, type, length, format, enum, reserved, unique, unknown_field, duplicate_key, immutable, control_characters, requires_sso_provider.
              * @example length
              */
             constraint: string;

@@ -23,7 +23,7 @@ export class FieldErrorSchema {
   @ApiProperty({
     description:
       'Which rule failed: required, type, length, format, enum, reserved, unique, ' +
-      'unknown_field, immutable, control_characters, requires_sso_provider.',
+      'unknown_field, duplicate_key, immutable, control_characters, requires_sso_provider.',
     pattern: '^[A-Za-z_]+$',
     maxLength: 64,
     example: 'length',
