@@ -102,6 +102,8 @@ const RETRY_AFTER_HEADER_DOC = {
 
 const STATUS_BAD_REQUEST = String(HTTP_STATUS_BY_CODE[ErrorCode.ValidationError]);
 const STATUS_INTERNAL_ERROR = String(HTTP_STATUS_BY_CODE[ErrorCode.InternalError]);
+const STATUS_PAYLOAD_TOO_LARGE = String(HTTP_STATUS_BY_CODE[ErrorCode.PayloadTooLarge]);
+const STATUS_UNSUPPORTED_MEDIA_TYPE = String(HTTP_STATUS_BY_CODE[ErrorCode.UnsupportedMediaType]);
 const STATUS_RATE_LIMITED = String(HTTP_STATUS_BY_CODE[ErrorCode.RateLimited]);
 
 /**
@@ -113,7 +115,7 @@ const STATUS_RATE_LIMITED = String(HTTP_STATUS_BY_CODE[ErrorCode.RateLimited]);
  */
 function describeCrossCuttingBehaviour(document: OpenAPIObject): OpenAPIObject {
   for (const pathItem of Object.values(document.paths)) {
-    for (const operation of Object.values(pathItem)) {
+    for (const [method, operation] of Object.entries(pathItem)) {
       if (typeof operation !== 'object' || operation === null || !('responses' in operation)) {
         continue;
       }
@@ -127,7 +129,7 @@ function describeCrossCuttingBehaviour(document: OpenAPIObject): OpenAPIObject {
       if (authenticated) {
         addRateLimitedResponse(operation as OperationObject);
       }
-      addFrameworkErrors(operation as OperationObject);
+      addFrameworkErrors(operation as OperationObject, method);
       for (const response of Object.values(operation.responses ?? {}) as ResponseObject[]) {
         response.headers = { ...response.headers, 'X-Request-Id': REQUEST_ID_HEADER_DOC };
         // Optional headers: absent while the limit is off, and on answers given before the
@@ -144,11 +146,23 @@ function describeCrossCuttingBehaviour(document: OpenAPIObject): OpenAPIObject {
 
 /**
  * Every route answers 400 to a URL that is malformed or has a path parameter over the router's
- * limit, and 500 to a failure nobody foresaw; operations that list neither get them here.
+ * limit, and 500 to a failure nobody foresaw; every route but GET also 413 and 415 to a body
+ * too large or not JSON, whether it reads one or not. Operations that list none get them here.
  * Responses are then listed by status.
  */
-function addFrameworkErrors(operation: OperationObject): void {
+function addFrameworkErrors(operation: OperationObject, method: string): void {
   const responses = { ...operation.responses };
+  if (method !== 'get' && method !== 'head') {
+    // Whatever the operation reads, a body it is sent is parsed first: too large, or not JSON.
+    responses[STATUS_PAYLOAD_TOO_LARGE] ??= errorResponse(
+      ErrorCode.PayloadTooLarge,
+      DEFAULT_DESCRIPTIONS[ErrorCode.PayloadTooLarge],
+    );
+    responses[STATUS_UNSUPPORTED_MEDIA_TYPE] ??= errorResponse(
+      ErrorCode.UnsupportedMediaType,
+      'A body was sent, and its Content-Type is not application/json',
+    );
+  }
   if (!responses[STATUS_BAD_REQUEST]) {
     const hasPathParameters = (operation.parameters ?? []).some(
       (parameter) => (parameter as ParameterObject).in === 'path',

@@ -2264,6 +2264,58 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: The request body is larger than 100 KB */
+            413: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "The request body is larger than 100 KB",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: A body was sent, and its Content-Type is not application/json */
+            415: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "A body was sent, and its Content-Type is not application/json",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description RATE_LIMITED: Too many requests for the organization's tier; wait `Retry-After` seconds */
             429: {
                 headers: {
@@ -2800,6 +2852,58 @@ export interface operations {
                      *       "error": {
                      *         "code": "CONFLICT",
                      *         "message": "The target is the owner",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is larger than 100 KB */
+            413: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "The request body is larger than 100 KB",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: A body was sent, and its Content-Type is not application/json */
+            415: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "A body was sent, and its Content-Type is not application/json",
                      *         "request_id": "req_8fQk2nV0aZ1xYw3L"
                      *       }
                      *     }
