@@ -42,7 +42,9 @@ export function createRootLogger(options: LoggingOptions): Logger {
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
-      hooks: { streamWrite: (line) => line.replace(EMAIL_ADDRESS, '[email]') },
+      hooks: {
+        streamWrite: (line) => (line.includes('@') ? line.replace(EMAIL_ADDRESS, '[email]') : line),
+      },
     },
     options.json
       ? options.destination
