@@ -56,9 +56,23 @@ export class TierRateLimiter implements OnModuleDestroy {
         commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
         lazyConnect: false,
       });
-      this.redis.on('error', (error: Error) =>
-        this.logger.warn({ message: 'rate limit store unavailable', error: error.message }),
-      );
+      // One line when Redis goes away and one when it is back, not one per reconnection try.
+      let available = true;
+      this.redis.on('error', (error: Error) => {
+        if (available) {
+          available = false;
+          this.logger.warn({
+            message: 'rate limit store unavailable; counting in memory',
+            error: error.message,
+          });
+        }
+      });
+      this.redis.on('ready', () => {
+        if (!available) {
+          available = true;
+          this.logger.log({ message: 'rate limit store available again' });
+        }
+      });
     }
     const entries = Object.values(OrganizationTier).map((tier) => {
       const { perMinute, burst } = TIER_RATE_LIMITS[tier];
