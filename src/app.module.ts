@@ -1,11 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { JwtAuthGuard } from './auth/jwt-auth.guard.js';
 import { type JwtSettings } from './auth/jwt-options.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { RouteRegistry } from './common/http/route-registry.js';
 import { RequestValidationPipe } from './common/validation/body-validation.pipe.js';
-import { QueryParametersInterceptor } from './common/validation/query-parameters.interceptor.js';
+import { QueryParametersGuard } from './common/validation/query-parameters.guard.js';
 import { type DatabaseConnectionSettings } from './database/data-source-options.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -27,7 +27,7 @@ export interface AppModuleOptions {
 
 /**
  * The service as deployed: organizations, health, authentication on every route by default,
- * then the per-caller rate limit (global guards run in the order listed).
+ * then the per-caller rate limit and the query check (global guards run in the order listed).
  */
 @Module({})
 export class AppModule {
@@ -45,8 +45,8 @@ export class AppModule {
         { provide: RATE_LIMIT_OPTIONS, useValue: options.rateLimit },
         TierRateLimiter,
         { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_GUARD, useClass: QueryParametersGuard },
         { provide: APP_PIPE, useClass: RequestValidationPipe },
-        { provide: APP_INTERCEPTOR, useClass: QueryParametersInterceptor },
         { provide: RouteRegistry, useValue: options.routes },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],

@@ -59,11 +59,13 @@ export function createRootLogger(options: LoggingOptions): Logger {
 
 /**
  * nestjs-pino wired to `logger`: every `Logger` of Nest writes through it, and, inside a
- * request, with that request's id (see `registerRequestLogging`). Its HTTP middleware logs
- * nothing itself.
+ * request, with that request's id (see `registerRequestLogging`).
  */
 export function loggingModule(logger: Logger): DynamicModule {
   return LoggerModule.forRoot({
+    // No routes for its HTTP middleware: the request context comes from a Fastify hook, and an
+    // idle middleware would still cost every request a pass through @fastify/middie.
+    forRoutes: [],
     pinoHttp: {
       logger,
       autoLogging: false,

@@ -1,10 +1,4 @@
-import {
-  type CallHandler,
-  type ExecutionContext,
-  Injectable,
-  type NestInterceptor,
-} from '@nestjs/common';
-import { type Observable } from 'rxjs';
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { DomainError } from '../errors/domain-error.js';
@@ -13,19 +7,20 @@ import { echoKey } from './field-errors.js';
 /**
  * Refuses query parameters on a route that reads none (400, `unknown_field`), as the lists
  * refuse parameters they do not know: a misspelt or invented parameter is reported rather than
- * silently ignored. Routes with a `@Query()` argument are left to its DTO. An interceptor runs
- * after every guard, so a caller without a token or without access learns only that.
+ * silently ignored. Routes with a `@Query()` argument are left to its DTO. A global guard after
+ * the token check, so a caller without a valid token learns only that; a guard rather than an
+ * interceptor, which would add an observable chain to every request.
  */
 @Injectable()
-export class QueryParametersInterceptor implements NestInterceptor {
+export class QueryParametersGuard implements CanActivate {
   private readonly readsQuery = new WeakMap<object, boolean>();
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+  canActivate(context: ExecutionContext): boolean {
     if (context.getType() === 'http') {
       this.assertNoUnreadQuery(context);
     }
 
-    return next.handle();
+    return true;
   }
 
   private assertNoUnreadQuery(context: ExecutionContext): void {
