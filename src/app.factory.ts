@@ -1,7 +1,11 @@
-import { ConsoleLogger, Logger } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import fastifyHelmet from '@fastify/helmet';
+import { Logger as PinoNestLogger, PinoLogger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import { loadOrCreateDevelopmentSecret } from './auth/development-secret.js';
 import { jwtSettingsFor } from './auth/jwt-options.js';
@@ -15,6 +19,7 @@ import { MAX_PATH_PARAMETER_LENGTH } from './common/swagger/schema-docs.js';
 import { describeDatabaseUrl } from './database/data-source-options.js';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './database/embedded-postgres.js';
 import type { OrganizationProvisioner } from './organizations/lifecycle/provisioning/index.js';
+import { createRootLogger, registerRequestLogging } from './logging/request-logging.js';
 import { setupSwagger } from './swagger.js';
 
 export const BODY_LIMIT_BYTES = 100 * 1024;
@@ -31,7 +36,10 @@ export interface RunningApp {
 export interface CreateAppOptions {
   /** Keep the embedded database in memory instead of under DATA_DIR (tests). */
   inMemoryDatabase?: boolean;
-  logger?: false | ConsoleLogger;
+  /** `false` logs nothing at all (tests). */
+  logger?: false;
+  /** Where log lines go instead of standard output (tests read them). */
+  logDestination?: DestinationStream;
   /** Deploys organizations' infrastructure; default: one that deploys nothing real. */
   provisioner?: OrganizationProvisioner;
 }
@@ -55,6 +63,11 @@ export async function createApp(
   }
 
   try {
+    const rootLogger = createRootLogger({
+      level: options.logger === false ? 'silent' : config.logLevel,
+      json: config.logJson,
+      destination: options.logDestination,
+    });
     const routes = new RouteRegistry();
     const adapter = createHttpAdapter(routes);
     const app = await NestFactory.create<NestFastifyApplication>(
@@ -70,18 +83,27 @@ export async function createApp(
           ...jwtSettingsFor(jwtKey),
           issuer: config.jwt.issuer,
           audience: config.jwt.audience,
+          maxLifetimeSeconds: config.jwt.maxLifetimeSeconds,
         },
         stripe: config.stripe,
         lifecycle: { ...config.lifecycle, provisioner: options.provisioner },
+        rateLimit: config.rateLimit,
+        logger: rootLogger,
       }),
       adapter,
       {
         bodyParser: false,
-        logger:
-          options.logger ?? new ConsoleLogger({ json: config.logJson, logLevels: levels(config) }),
+        bufferLogs: true,
         abortOnError: false,
       },
     );
+    app.useLogger(app.get(PinoNestLogger));
+    registerRequestLogging(
+      app.getHttpAdapter().getInstance(),
+      rootLogger,
+      await app.resolve(PinoLogger),
+    );
+    await registerBrowserSecurity(app, config);
     if (config.swaggerEnabled) {
       setupSwagger(app);
     }
@@ -114,8 +136,7 @@ function createHttpAdapter(routes: RouteRegistry): FastifyAdapter {
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     requestIdHeader: false,
-    genReqId: (request: { headers: Record<string, string | string[] | undefined> }) =>
-      requestIdFrom(request.headers[REQUEST_ID_HEADER]),
+    genReqId: (request: IncomingMessage) => requestIdFrom(request.headers[REQUEST_ID_HEADER]),
     return503OnClosing: true,
     routerOptions: { maxParamLength: MAX_PATH_PARAMETER_LENGTH },
     logger: false,
@@ -136,6 +157,38 @@ function createHttpAdapter(routes: RouteRegistry): FastifyAdapter {
   return adapter;
 }
 
+/** Headers a browser reads for the API's responses, when CORS lets a page call it. */
+const CORS_EXPOSED_HEADERS = [
+  'X-Request-Id',
+  'X-RateLimit-Limit',
+  'X-RateLimit-Remaining',
+  'X-RateLimit-Reset',
+  'Retry-After',
+  'WWW-Authenticate',
+];
+
+/**
+ * Security headers on every answer (helmet's defaults: a same-origin Content Security Policy
+ * that Swagger UI works under, HSTS, nosniff, frame denial, no referrer), and CORS only for
+ * the origins of `CORS_ORIGINS`: with none listed, no CORS header is ever sent and browsers
+ * keep other origins out. Bearer tokens, not cookies, authenticate, so credentials stay off.
+ */
+async function registerBrowserSecurity(
+  app: NestFastifyApplication,
+  config: AppConfig,
+): Promise<void> {
+  await app.register(fastifyHelmet, { global: true });
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: config.corsOrigins,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
+      exposedHeaders: CORS_EXPOSED_HEADERS,
+      credentials: false,
+      maxAge: 600,
+    });
+  }
+}
+
 async function resolveJwtKey(config: AppConfig): Promise<JwtKeySource> {
   if (config.jwt.key) {
     return config.jwt.key;
@@ -149,10 +202,4 @@ async function resolveJwtKey(config: AppConfig): Promise<JwtKeySource> {
   const secret = await loadOrCreateDevelopmentSecret(config.dataDir);
 
   return { kind: 'secret', algorithm: 'HS256', secret, generated: true };
-}
-
-function levels(config: AppConfig): ('error' | 'warn' | 'log' | 'debug' | 'verbose')[] {
-  const order = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
-
-  return order.slice(0, order.indexOf(config.logLevel) + 1);
 }

@@ -19,7 +19,7 @@ async function bootstrap(): Promise<void> {
     running.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        logger.error({ message: 'failed to close cleanly' }, (error as Error)?.stack);
+        logger.error({ message: 'failed to close cleanly', stack: (error as Error)?.stack });
         process.exit(1);
       },
     );

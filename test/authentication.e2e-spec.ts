@@ -227,6 +227,93 @@ describe('Authentication with a shared secret (HS256)', () => {
 
       expectRefused(await readWithToken(target, token), target);
     });
+
+    it('refuses a token whose exp is written in milliseconds', async () => {
+      const token = signJwt(claimsFor(target.ownerSub, { exp: Date.now() + 600_000 }), {
+        algorithm: 'HS256',
+        key: TEST_JWT_SECRET,
+      });
+
+      expectRefused(await readWithToken(target, token), target);
+    });
+
+    it('refuses a token that lives longer than the one-day maximum', async () => {
+      const now = nowInSeconds();
+      const token = signJwt(claimsFor(target.ownerSub, { iat: now, exp: now + 2 * 86_400 }), {
+        algorithm: 'HS256',
+        key: TEST_JWT_SECRET,
+      });
+
+      expectRefused(await readWithToken(target, token), target);
+    });
+
+    it('refuses a long-lived token without iat, measuring its lifetime from now', async () => {
+      const token = signJwt(
+        claimsFor(target.ownerSub, { iat: undefined, exp: nowInSeconds() + 2 * 86_400 }),
+        { algorithm: 'HS256', key: TEST_JWT_SECRET },
+      );
+
+      expectRefused(await readWithToken(target, token), target);
+    });
+
+    it('accepts a token that lives exactly one day, and one without iat', async () => {
+      const now = nowInSeconds();
+      const oneDay = signJwt(claimsFor(target.ownerSub, { iat: now, exp: now + 86_400 }), {
+        algorithm: 'HS256',
+        key: TEST_JWT_SECRET,
+      });
+      const withoutIat = signJwt(claimsFor(target.ownerSub, { iat: undefined }), {
+        algorithm: 'HS256',
+        key: TEST_JWT_SECRET,
+      });
+
+      expectReadable(await readWithToken(target, oneDay), target);
+      expectReadable(await readWithToken(target, withoutIat), target);
+    });
+
+    it('refuses a token issued more than 30 s in the future (iat)', async () => {
+      const token = signJwt(
+        claimsFor(target.ownerSub, { iat: nowInSeconds() + CLOCK_SKEW_SECONDS + 90 }),
+        { algorithm: 'HS256', key: TEST_JWT_SECRET },
+      );
+
+      expectRefused(await readWithToken(target, token), target);
+    });
+
+    it('accepts a token issued less than 30 s in the future', async () => {
+      const token = signJwt(claimsFor(target.ownerSub, { iat: nowInSeconds() + 10 }), {
+        algorithm: 'HS256',
+        key: TEST_JWT_SECRET,
+      });
+
+      expectReadable(await readWithToken(target, token), target);
+    });
+
+    it.each<[string, unknown]>([
+      ['a string', 'yesterday'],
+      ['a numeric string', String(Math.floor(Date.now() / 1000))],
+      ['null', null],
+    ])('refuses a token whose iat is %s', async (_description, iat) => {
+      const token = signJwt(claimsFor(target.ownerSub, { iat }), {
+        algorithm: 'HS256',
+        key: TEST_JWT_SECRET,
+      });
+
+      expectRefused(await readWithToken(target, token), target);
+    });
+
+    it.each<[string, unknown]>([
+      ['a string', String(Math.floor(Date.now() / 1000) + 600)],
+      ['null', null],
+      ['an object', { seconds: 600 }],
+    ])('refuses a token whose exp is %s', async (_description, exp) => {
+      const token = signJwt(claimsFor(target.ownerSub, { exp }), {
+        algorithm: 'HS256',
+        key: TEST_JWT_SECRET,
+      });
+
+      expectRefused(await readWithToken(target, token), target);
+    });
   });
 
   describe('checks the issuer', () => {
@@ -380,6 +467,40 @@ describe('Authentication with a shared secret (HS256)', () => {
       expectRefused(refused, target);
       expect(after.body.name).toBe(target.organization.name);
     });
+  });
+});
+
+describe('Authentication with a shorter maximum lifetime (JWT_MAX_LIFETIME_SECONDS)', () => {
+  let target: Target;
+
+  beforeAll(async () => {
+    target = await startTarget(startTestApp({ JWT_MAX_LIFETIME_SECONDS: '3600' }), (sub) =>
+      mintToken(sub, 'owner@example.test'),
+    );
+  });
+
+  afterAll(async () => {
+    await target?.app.close();
+  });
+
+  it('refuses a token living two hours', async () => {
+    const now = nowInSeconds();
+    const token = signJwt(claimsFor(target.ownerSub, { iat: now, exp: now + 7_200 }), {
+      algorithm: 'HS256',
+      key: TEST_JWT_SECRET,
+    });
+
+    expectRefused(await readWithToken(target, token), target);
+  });
+
+  it('accepts a token living one hour', async () => {
+    const now = nowInSeconds();
+    const token = signJwt(claimsFor(target.ownerSub, { iat: now, exp: now + 3_600 }), {
+      algorithm: 'HS256',
+      key: TEST_JWT_SECRET,
+    });
+
+    expectReadable(await readWithToken(target, token), target);
   });
 });
 

@@ -1,10 +1,16 @@
 import { connect } from 'node:net';
 import { expectError, expectFieldError } from './support/expectations.js';
 import { organizationBody } from './support/factories.js';
-import { changeRole, inviteMember, newOrganization } from './support/member-flows.js';
+import {
+  changeRole,
+  inviteAndAccept,
+  inviteMember,
+  newOrganization,
+} from './support/member-flows.js';
 import { ORGANIZATIONS_PATH, organizationPath } from './support/organizations.js';
+import { snapshotTables } from './support/table-snapshot.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { mintToken, newUser } from './support/tokens.js';
+import { mintToken, newUser, type TestUser } from './support/tokens.js';
 
 /** Sends raw bytes and returns the raw answer, for requests no HTTP client would form. */
 function rawRequest(baseUrl: string, bytes: string): Promise<string> {
@@ -226,6 +232,329 @@ describe('hostile input', () => {
 
       expect(answer.status).toBe(400);
       expect(answer.body.error.code).toBe('VALIDATION_ERROR');
+    });
+  });
+});
+
+/**
+ * Every writing endpoint, with a valid body, so each hostile variation below can be sent to all
+ * of them. `path` takes the organization and a member of it.
+ */
+interface WriteEndpoint {
+  label: string;
+  method: 'POST' | 'PUT';
+  path: (orgId: string, memberId: string) => string;
+  body: () => Record<string, unknown>;
+}
+
+const WRITE_ENDPOINTS: WriteEndpoint[] = [
+  { label: 'create', method: 'POST', path: () => ORGANIZATIONS_PATH, body: organizationBody },
+  {
+    label: 'update',
+    method: 'PUT',
+    path: (orgId) => organizationPath(orgId),
+    body: () => ({
+      name: 'Renamed',
+      billing_email: 'new@example.test',
+      settings: { mfa_required: false, enforce_sso: false, sso_provider: 'okta' },
+    }),
+  },
+  {
+    label: 'invite',
+    method: 'POST',
+    path: (orgId) => `${organizationPath(orgId)}/users`,
+    body: () => ({ email: 'hostile-invitee@example.test', role: 'developer' }),
+  },
+  {
+    label: 'change role',
+    method: 'PUT',
+    path: (orgId, memberId) => `${organizationPath(orgId)}/users/${memberId}/role`,
+    body: () => ({ role: 'analyst' }),
+  },
+  {
+    label: 'transfer ownership',
+    method: 'POST',
+    path: (orgId) => `${organizationPath(orgId)}/transfer-ownership`,
+    body: () => ({ user_id: 'usr_nobody_at_all' }),
+  },
+];
+
+const constraintOf = (response: { body: any }, field: string): string | undefined =>
+  response.body?.error?.details?.fields?.find((entry: { field: string }) => entry.field === field)
+    ?.constraint;
+
+/** Every key of a body, nested ones by dotted path, with its value. */
+function leaves(body: Record<string, unknown>, prefix = ''): [string, unknown][] {
+  return Object.entries(body).flatMap(([key, value]) => {
+    const path = prefix ? `${prefix}.${key}` : key;
+
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? leaves(value as Record<string, unknown>, path)
+      : [[path, value] as [string, unknown]];
+  });
+}
+
+/** A copy of `body` with the value at the dotted `path` replaced. */
+function withValue(body: Record<string, unknown>, path: string, value: unknown) {
+  const copy = structuredClone(body);
+  const keys = path.split('.');
+  let holder = copy as Record<string, unknown>;
+  for (const key of keys.slice(0, -1)) {
+    holder = holder[key] as Record<string, unknown>;
+  }
+  holder[keys[keys.length - 1]] = value;
+
+  return copy;
+}
+
+describe('hostile input against every writing endpoint, changing nothing stored', () => {
+  let app: TestApp;
+  let owner: TestUser;
+  let orgId: string;
+  let memberId: string;
+  let before: Record<string, unknown[]>;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    ({ owner, orgId } = await newOrganization(app));
+    memberId = (await inviteAndAccept(app, owner, orgId, 'developer')).sub;
+    before = await snapshotTables(app.dataSource);
+  });
+
+  afterEach(async () => {
+    expect(await snapshotTables(app.dataSource)).toEqual(before);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const send = (endpoint: WriteEndpoint, options: { body?: unknown; rawBody?: string }) =>
+    app.api.request(endpoint.method, endpoint.path(orgId, memberId), {
+      token: owner.token,
+      ...options,
+    });
+
+  describe.each(WRITE_ENDPOINTS.map((endpoint) => [endpoint.label, endpoint] as const))(
+    '%s',
+    (_label, endpoint) => {
+      it('refuses a key written twice, naming it', async () => {
+        const body = JSON.stringify(endpoint.body());
+        const [firstKey] = Object.keys(endpoint.body());
+
+        const response = await send(endpoint, {
+          rawBody: body.replace('{', `{"${firstKey}":${JSON.stringify('first')},`),
+        });
+
+        expectFieldError(response, firstKey, 'duplicate_key');
+      });
+
+      it.each(['__proto__', 'constructor', 'prototype'])(
+        'refuses %s as a key at the top and nested',
+        async (key) => {
+          const top = await send(endpoint, { rawBody: `{"${key}":{"prototype":{"x":1}}}` });
+          const nestedKey = await send(endpoint, {
+            rawBody: JSON.stringify(endpoint.body()).replace(
+              '{',
+              `{"deep":{"deeper":{"${key}":{"prototype":{"isAdmin":true}}}},`,
+            ),
+          });
+
+          expectError(top, 400, 'VALIDATION_ERROR');
+          expectError(nestedKey, 400, 'VALIDATION_ERROR');
+        },
+      );
+
+      it('refuses null for every field, naming each', async () => {
+        // settings.sso_provider is the one field that takes null: it clears the provider.
+        const nullable = new Set(['settings.sso_provider']);
+        for (const [path] of leaves(endpoint.body()).filter(([key]) => !nullable.has(key))) {
+          const response = await send(endpoint, { body: withValue(endpoint.body(), path, null) });
+
+          expectFieldError(response, path);
+        }
+      });
+
+      it('refuses numbers and booleans written as strings, and strings as numbers', async () => {
+        for (const [path, value] of leaves(endpoint.body())) {
+          const changed =
+            typeof value === 'string' ? 12345 : typeof value === 'boolean' ? String(value) : '1';
+          const response = await send(endpoint, {
+            body: withValue(endpoint.body(), path, changed),
+          });
+
+          expectFieldError(response, path);
+          // A field with a fixed vocabulary (role, sso_provider) reports enum.
+          expect(constraintOf(response, path)).toMatch(/^(type|enum)$/);
+        }
+      });
+
+      it('refuses NUL and other control characters in every string field', async () => {
+        for (const [path, value] of leaves(endpoint.body())) {
+          if (typeof value !== 'string') {
+            continue;
+          }
+          for (const control of ['\u0000', '\u0007', '\u001b[31m', '\u007f']) {
+            const response = await send(endpoint, {
+              body: withValue(endpoint.body(), path, `${value.slice(0, 3)}${control}x`),
+            });
+
+            // A user id is the token's `sub`, stored as issued: no member has this one (404).
+            if (path === 'user_id') {
+              expectError(response, 404, 'NOT_FOUND');
+            } else {
+              expectError(response, 400, 'VALIDATION_ERROR');
+            }
+          }
+        }
+      });
+
+      it('refuses strings far past every limit with 400, not 413 or 500', async () => {
+        for (const [path, value] of leaves(endpoint.body())) {
+          if (typeof value !== 'string') {
+            continue;
+          }
+          const response = await send(endpoint, {
+            body: withValue(endpoint.body(), path, 'x'.repeat(90_000)),
+          });
+
+          expectFieldError(response, path);
+          expect(response.text.length).toBeLessThan(2_000);
+        }
+      });
+
+      it('refuses an array where the body or a nested object belongs', async () => {
+        const wrapped = await send(endpoint, { body: [endpoint.body()] });
+        expectError(wrapped, 400, 'VALIDATION_ERROR');
+
+        for (const [path, value] of leaves(endpoint.body())) {
+          const response = await send(endpoint, {
+            body: withValue(endpoint.body(), path, [value]),
+          });
+          expectFieldError(response, path);
+        }
+      });
+
+      it('refuses query parameters it does not read, naming them', async () => {
+        const response = await app.api.request(
+          endpoint.method,
+          `${endpoint.path(orgId, memberId)}?name=Other&tier=enterprise`,
+          { token: owner.token, body: endpoint.body() },
+        );
+
+        expectFieldError(response, 'name', 'unknown_field');
+        expectFieldError(response, 'tier', 'unknown_field');
+      });
+    },
+  );
+
+  describe('reads', () => {
+    it.each([
+      ['an organization', () => organizationPath(orgId)],
+      ['a health probe', () => '/health'],
+    ])('refuse query parameters on %s, which reads none', async (_what, path) => {
+      const response = await app.api.get(`${path()}?debug=true&__proto__=x`, {
+        token: owner.token,
+      });
+
+      expectFieldError(response, 'debug', 'unknown_field');
+      expectFieldError(response, '__proto__', 'unknown_field');
+    });
+
+    it('refuse unknown query parameters on the lists, naming them', async () => {
+      for (const path of [ORGANIZATIONS_PATH, `${organizationPath(orgId)}/users`]) {
+        const response = await app.api.get(`${path}?limit=5&sort=name`, { token: owner.token });
+
+        expectFieldError(response, 'sort', 'unknown_field');
+      }
+    });
+
+    it.each(['0x10', '1e1', '5.0', '+5', ' 5', '5 ', '', 'abc', '٣', 'Infinity', 'NaN', '1,2'])(
+      'refuse limit=%j as not a whole number',
+      async (limit) => {
+        for (const path of [ORGANIZATIONS_PATH, `${organizationPath(orgId)}/users`]) {
+          const response = await app.api.get(`${path}?limit=${encodeURIComponent(limit)}`, {
+            token: owner.token,
+          });
+
+          expectFieldError(response, 'limit', 'type');
+        }
+      },
+    );
+
+    it.each(['0', '-1', '201', '99999999999999999999999'])(
+      'refuse limit=%s as out of range',
+      async (limit) => {
+        const response = await app.api.get(`${ORGANIZATIONS_PATH}?limit=${limit}`, {
+          token: owner.token,
+        });
+
+        expectFieldError(response, 'limit', 'range');
+      },
+    );
+
+    it.each([
+      ['bytes that are not base64url', '%00%01%FF'],
+      ['base64 of JSON that is not a position', Buffer.from('{"a":1}').toString('base64url')],
+      ['base64 of an array of the wrong things', Buffer.from('[1,2,3]').toString('base64url')],
+      ['a quote and a semicolon', "x'%3B--"],
+      ['201 characters', 'A'.repeat(201)],
+    ])('refuse a cursor made of %s', async (_what, cursor) => {
+      for (const path of [ORGANIZATIONS_PATH, `${organizationPath(orgId)}/users`]) {
+        const response = await app.api.get(`${path}?cursor=${cursor}`, { token: owner.token });
+
+        expectFieldError(response, 'cursor');
+      }
+    });
+
+    it('refuse a limit or cursor given twice', async () => {
+      const twice = await app.api.get(`${ORGANIZATIONS_PATH}?limit=1&limit=2`, {
+        token: owner.token,
+      });
+      const cursors = await app.api.get(`${ORGANIZATIONS_PATH}?cursor=a&cursor=b`, {
+        token: owner.token,
+      });
+
+      expectFieldError(twice, 'limit', 'type');
+      expectFieldError(cursors, 'cursor', 'type');
+    });
+
+    it.each([
+      ['encoded traversal', '..%2F..%2Fetc%2Fpasswd'],
+      ['double-encoded traversal', '%252e%252e%252f'],
+      ['dot segments', '%2e%2e'],
+      ['a single quote', "org_'%20OR%201=1--"],
+      ['a double quote and markup', '%22%3Cscript%3Ealert(1)%3C%2Fscript%3E'],
+      ['a backslash', 'org_%5C..%5C'],
+      ['a semicolon', 'org_abc%3Bdrop'],
+      ['a NUL byte', 'org_%00'],
+      ['a lone surrogate', '%ED%A0%80'],
+      ['1024 characters', 'o'.repeat(1024)],
+    ])('answer an organization id with %s in the envelope, never 5xx', async (_what, id) => {
+      for (const path of [
+        organizationPath(id),
+        `${organizationPath(id)}/users`,
+        `${organizationPath(orgId)}/users/${id}/role`,
+      ]) {
+        const response = path.endsWith('/role')
+          ? await app.api.put(path, { token: owner.token, body: { role: 'analyst' } })
+          : await app.api.get(path, { token: owner.token });
+
+        expect([400, 404]).toContain(response.status);
+        expectError(
+          response,
+          response.status,
+          response.status === 400 ? 'VALIDATION_ERROR' : 'NOT_FOUND',
+        );
+      }
+    });
+
+    it('answers ids far past the path limit with 400 in the envelope', async () => {
+      const response = await app.api.get(organizationPath('o'.repeat(5_000)), {
+        token: owner.token,
+      });
+
+      expectError(response, 400, 'VALIDATION_ERROR');
     });
   });
 });

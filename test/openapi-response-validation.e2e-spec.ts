@@ -119,6 +119,15 @@ describe('the OpenAPI response check that ApiClient applies to every response', 
           'idempotent-replayed': 'true',
         }),
       ],
+      [
+        'a 429 with Retry-After and the rate-limit headers',
+        answer('GET', '/v1/organizations', 429, envelope('RATE_LIMITED'), {
+          'retry-after': '7',
+          'x-ratelimit-limit': '60',
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': '7',
+        }),
+      ],
     ])('%s', (_name, response) => {
       expect(() => validator.validate(response)).not.toThrow();
     });
@@ -126,12 +135,28 @@ describe('the OpenAPI response check that ApiClient applies to every response', 
 
   describe('refuses what the document does not describe, naming operation and status', () => {
     it('a status the operation does not list', () => {
-      const message = mismatchOf(
-        answer('POST', '/v1/organizations', 429, envelope('RATE_LIMITED')),
-      );
+      const message = mismatchOf(answer('POST', '/v1/organizations', 403, envelope('FORBIDDEN')));
 
-      expect(message).toContain('createOrganization (POST /v1/organizations) answered 429');
+      expect(message).toContain('createOrganization (POST /v1/organizations) answered 403');
       expect(message).toContain('a status the document does not list');
+    });
+
+    it('a 429 without its required Retry-After header', () => {
+      expect(
+        mismatchOf(answer('GET', '/v1/organizations', 429, envelope('RATE_LIMITED'))),
+      ).toContain(
+        'listOrganizations (GET /v1/organizations) answered 429 without the documented ' +
+          'Retry-After header',
+      );
+    });
+
+    it('an optional header that is present but breaks its schema', () => {
+      const response = answer('GET', '/v1/organizations', 401, envelope('UNAUTHORIZED'), {
+        'www-authenticate': 'Bearer realm="hatidata"',
+        'x-ratelimit-remaining': 'many',
+      });
+
+      expect(mismatchOf(response)).toMatch(/header X-RateLimit-Remaining: "many"/);
     });
 
     it('a response without the documented X-Request-Id header', () => {

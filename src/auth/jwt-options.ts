@@ -2,6 +2,7 @@ export const JWT_VERIFICATION_OPTIONS = Symbol('JWT_VERIFICATION_OPTIONS');
 
 export const DEFAULT_ISSUER = 'https://api.hatidata.com';
 export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
+export const DEFAULT_MAX_LIFETIME_SECONDS = 24 * 60 * 60;
 
 /** Which key material verifies incoming tokens; the algorithm follows from it. */
 export type JwtKeySource =
@@ -23,6 +24,11 @@ export interface JwtSettings {
   audience?: string;
   /** Seconds of clock difference tolerated on `exp` and `nbf`; default 30. */
   clockToleranceSeconds?: number;
+  /**
+   * Longest lifetime a token may claim: `exp` minus `iat` (or minus now without `iat`). Refuses
+   * an `exp` written in milliseconds, which would otherwise never expire. Default one day.
+   */
+  maxLifetimeSeconds?: number;
 }
 
 /** What the JWT strategy needs to verify a token, resolved from `JwtSettings`. */
@@ -31,6 +37,7 @@ export interface JwtVerificationOptions {
   issuer: string;
   audience?: string;
   clockToleranceSeconds: number;
+  maxLifetimeSeconds: number;
 }
 
 export function resolveJwtVerification(settings: JwtSettings): JwtVerificationOptions {
@@ -52,6 +59,7 @@ export function resolveJwtVerification(settings: JwtSettings): JwtVerificationOp
     issuer: settings.issuer ?? DEFAULT_ISSUER,
     audience: settings.audience,
     clockToleranceSeconds: settings.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS,
+    maxLifetimeSeconds: settings.maxLifetimeSeconds ?? DEFAULT_MAX_LIFETIME_SECONDS,
   };
 }
 

@@ -27,6 +27,7 @@ function describingClaim(value: unknown, maxLength: number): string | null {
 interface TokenClaims {
   sub?: unknown;
   exp?: unknown;
+  iat?: unknown;
   email?: unknown;
   name?: unknown;
   amr?: unknown;
@@ -42,7 +43,7 @@ export class IncompleteTokenError extends Error {}
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
-  constructor(@Inject(JWT_VERIFICATION_OPTIONS) options: JwtVerificationOptions) {
+  constructor(@Inject(JWT_VERIFICATION_OPTIONS) private readonly options: JwtVerificationOptions) {
     super(strategyOptions(options));
   }
 
@@ -50,6 +51,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (typeof claims.exp !== 'number') {
       throw new IncompleteTokenError('The token has no expiry (exp)');
     }
+    this.assertPlausibleTimes(claims.exp, claims.iat);
     const { sub } = claims;
     if (
       typeof sub !== 'string' ||
@@ -69,6 +71,24 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
         : [],
       identityProvider: typeof claims.idp === 'string' ? claims.idp : null,
     };
+  }
+
+  /**
+   * The signature and `exp` verified; this refuses what they let through: a token issued in the
+   * future, and one whose lifetime exceeds the maximum (an `exp` in milliseconds, say).
+   */
+  private assertPlausibleTimes(exp: number, iat: unknown): void {
+    const now = Date.now() / 1000;
+    const { clockToleranceSeconds, maxLifetimeSeconds } = this.options;
+    if (iat !== undefined && (typeof iat !== 'number' || iat > now + clockToleranceSeconds)) {
+      throw new IncompleteTokenError('The token is not valid yet (iat)');
+    }
+    const issuedAt = typeof iat === 'number' ? iat : now;
+    if (exp - issuedAt > maxLifetimeSeconds + clockToleranceSeconds) {
+      throw new IncompleteTokenError(
+        `The token lives longer than ${maxLifetimeSeconds} seconds (exp)`,
+      );
+    }
   }
 }
 

@@ -20,10 +20,17 @@ describe('loadAppConfig', () => {
       dbPoolSize: 10,
       dbConnectTimeoutMs: 5000,
       dbStatementTimeoutMs: 10000,
-      jwt: { issuer: 'https://api.hatidata.com', audience: undefined, key: undefined },
+      jwt: {
+        issuer: 'https://api.hatidata.com',
+        audience: undefined,
+        maxLifetimeSeconds: 86_400,
+        key: undefined,
+      },
       logLevel: 'log',
       logJson: true,
       swaggerEnabled: true,
+      rateLimit: { enabled: true, redisUrl: undefined, keyPrefix: 'hatidata:ratelimit' },
+      corsOrigins: [],
       stripe: undefined,
       lifecycle: {
         retentionDays: 30,
@@ -47,9 +54,14 @@ describe('loadAppConfig', () => {
       JWT_SECRET: SECRET,
       JWT_ISSUER: 'https://auth.example.com',
       JWT_AUDIENCE: 'organizations',
+      JWT_MAX_LIFETIME_SECONDS: '3600',
       LOG_LEVEL: 'debug',
       LOG_JSON: 'false',
       SWAGGER_ENABLED: 'false',
+      RATE_LIMIT_ENABLED: 'false',
+      REDIS_URL: 'redis://cache.internal:6379/2',
+      RATE_LIMIT_KEY_PREFIX: 'orgs:limits',
+      CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
     });
 
     expect(config).toEqual({
@@ -64,11 +76,18 @@ describe('loadAppConfig', () => {
       jwt: {
         issuer: 'https://auth.example.com',
         audience: 'organizations',
+        maxLifetimeSeconds: 3600,
         key: { kind: 'secret', algorithm: 'HS256', secret: SECRET, generated: false },
       },
       logLevel: 'debug',
       logJson: false,
       swaggerEnabled: false,
+      rateLimit: {
+        enabled: false,
+        redisUrl: 'redis://cache.internal:6379/2',
+        keyPrefix: 'orgs:limits',
+      },
+      corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
       stripe: undefined,
       lifecycle: {
         retentionDays: 30,
@@ -158,6 +177,17 @@ describe('loadAppConfig', () => {
       ['STRIPE_CHECKOUT_SUCCESS_URL', 'not a url'],
       ['STRIPE_API_URL', 'nope'],
       ['PLATFORM_ADMIN_USER_IDS', 'x'.repeat(256)],
+      ['JWT_MAX_LIFETIME_SECONDS', '0'],
+      ['JWT_MAX_LIFETIME_SECONDS', '1h'],
+      ['RATE_LIMIT_ENABLED', 'sometimes'],
+      ['REDIS_URL', 'http://cache.internal:6379'],
+      ['REDIS_URL', 'not a url'],
+      ['RATE_LIMIT_KEY_PREFIX', ' '],
+      ['CORS_ORIGINS', '*'],
+      ['CORS_ORIGINS', 'app.example.com'],
+      ['CORS_ORIGINS', 'https://app.example.com/'],
+      ['CORS_ORIGINS', 'https://app.example.com/path'],
+      ['CORS_ORIGINS', 'ftp://files.example.com'],
     ])('refuses %s=%j', (name, value) => {
       expect(() => loadAppConfig({ [name]: value })).toThrow(new RegExp(`\\b${name}\\b`));
     });

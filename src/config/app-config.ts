@@ -23,6 +23,8 @@ export interface AppConfig {
   jwt: {
     issuer: string;
     audience?: string;
+    /** Longest lifetime (`exp` minus `iat`, or minus now) a token may claim. */
+    maxLifetimeSeconds: number;
     /** Set when exactly one of JWT_SECRET, JWT_PUBLIC_KEY, JWKS_URI was given. */
     key?: JwtKeySource;
   };
@@ -37,6 +39,15 @@ export interface AppConfig {
     provisioningMaxAttempts: number;
     provisioningRetryDelayMs: number;
   };
+  rateLimit: {
+    enabled: boolean;
+    /** Shared counters in Redis when set; in this process's memory otherwise. */
+    redisUrl?: string;
+    /** Prefix of every Redis key, so several deployments can share one Redis. */
+    keyPrefix: string;
+  };
+  /** Origins allowed to call from a browser; empty means CORS stays off. */
+  corsOrigins: string[];
 }
 
 const MIN_SECRET_LENGTH = 16;
@@ -84,6 +95,41 @@ const userIdList = makeValidator<string[]>((value) => {
   return ids;
 });
 
+const redisUrl = makeValidator<string>((value) => {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new Error('must be a redis:// or rediss:// URL');
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    throw new Error('must be a redis:// or rediss:// URL');
+  }
+
+  return value;
+});
+
+/** A comma-separated list of origins (`scheme://host[:port]`), each written exactly so. */
+const originList = makeValidator<string[]>((value) => {
+  const origins = value
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new Error(`"${origin}" is not an origin such as https://app.example.com`);
+    }
+  }
+
+  return origins;
+});
+
 const nonEmptyString = makeValidator<string>((value) => {
   if (value.trim() === '') {
     throw new Error('must not be empty');
@@ -122,6 +168,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       JWKS_URI: url({ default: undefined }),
       JWT_ISSUER: nonEmptyString({ default: DEFAULT_ISSUER }),
       JWT_AUDIENCE: str({ default: undefined }),
+      JWT_MAX_LIFETIME_SECONDS: positiveInteger({ default: 86_400 }),
       LOG_LEVEL: str({ choices: ['error', 'warn', 'log', 'debug', 'verbose'], default: 'log' }),
       LOG_JSON: bool({ default: true }),
       SWAGGER_ENABLED: bool({ default: true }),
@@ -139,6 +186,10 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       PROVISIONING_RETRY_DELAY_MS: nonNegativeInteger({
         default: DEFAULT_PROVISIONING_RETRY_DELAY_MS,
       }),
+      RATE_LIMIT_ENABLED: bool({ default: true }),
+      REDIS_URL: redisUrl({ default: undefined }),
+      RATE_LIMIT_KEY_PREFIX: nonEmptyString({ default: 'hatidata:ratelimit' }),
+      CORS_ORIGINS: originList({ default: [] }),
     },
     {
       reporter: ({ errors }) => {
@@ -164,11 +215,18 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jwt: {
       issuer: raw.JWT_ISSUER,
       audience: raw.JWT_AUDIENCE || undefined,
+      maxLifetimeSeconds: raw.JWT_MAX_LIFETIME_SECONDS,
       key: resolveJwtKeySource(raw.JWT_SECRET, raw.JWT_PUBLIC_KEY, raw.JWKS_URI),
     },
     logLevel: raw.LOG_LEVEL as AppConfig['logLevel'],
     logJson: raw.LOG_JSON,
     swaggerEnabled: raw.SWAGGER_ENABLED,
+    rateLimit: {
+      enabled: raw.RATE_LIMIT_ENABLED,
+      redisUrl: raw.REDIS_URL || undefined,
+      keyPrefix: raw.RATE_LIMIT_KEY_PREFIX,
+    },
+    corsOrigins: raw.CORS_ORIGINS,
     stripe: resolveStripeSettings(raw),
     lifecycle: {
       retentionDays: raw.RETENTION_DAYS,

@@ -10,6 +10,32 @@ export interface OrganizationAccess {
 
 export interface RequestWithOrganizationAccess {
   organizationAccess?: OrganizationAccess;
+  /** The caller's access as first looked up for this request, shared by the guards. */
+  organizationAccessLookup?: {
+    orgId: string;
+    userId: string;
+    access: Promise<OrganizationAccess | null>;
+  };
+}
+
+/**
+ * Looks up the caller's access to an organization once per request: the rate limit (which needs
+ * the organization's tier) and `@OrgRoles()` both ask, and only the first one queries.
+ */
+export function findAccessOnce(
+  request: RequestWithOrganizationAccess,
+  orgId: string,
+  userId: string,
+  find: (orgId: string, userId: string) => Promise<OrganizationAccess | null>,
+): Promise<OrganizationAccess | null> {
+  const earlier = request.organizationAccessLookup;
+  if (earlier && earlier.orgId === orgId && earlier.userId === userId) {
+    return earlier.access;
+  }
+  const access = find(orgId, userId);
+  request.organizationAccessLookup = { orgId, userId, access };
+
+  return access;
 }
 
 /**

@@ -2,7 +2,7 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { type AuthenticatedUser } from '../auth/authenticated-user.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import { type RequestWithOrganizationAccess } from './organization-access.js';
+import { findAccessOnce, type RequestWithOrganizationAccess } from './organization-access.js';
 import { OrganizationRole } from './organization-role.enum.js';
 import { ORG_ID_PARAM, ORG_ROLES_KEY } from './org-roles.constants.js';
 import { assertOrganizationSecurity } from './organization-security.js';
@@ -38,7 +38,9 @@ export class OrganizationRoleGuard implements CanActivate {
       throw new Error('OrganizationRoleGuard needs @OrgRoles(), an :org_id route and a user');
     }
 
-    const access = await this.organizations.findAccess(orgId, request.user.userId);
+    const access = await findAccessOnce(request, orgId, request.user.userId, (id, userId) =>
+      this.organizations.findAccess(id, userId),
+    );
     if (!access) {
       throw DomainError.notFound(ORGANIZATION_NOT_FOUND);
     }

@@ -355,7 +355,7 @@ export interface components {
              */
             field: string;
             /**
-             * @description Which rule failed: required, type, length, format, enum, reserved, unique, unknown_field, immutable, control_characters, requires_sso_provider, after_since.
+             * @description Which rule failed: required, type, length, format, enum, reserved, unique, unknown_field, duplicate_key, immutable, control_characters, requires_sso_provider, after_since.
              * @example length
              */
             constraint: string;
@@ -404,6 +404,16 @@ export interface components {
             role?: "owner" | "admin" | "developer" | "analyst" | "auditor" | "service_account";
             /** @description 405: the methods the path takes (also in the `Allow` header). */
             allowed_methods?: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS")[];
+            /**
+             * Format: int32
+             * @description 429: seconds to wait before retrying (also in the `Retry-After` header).
+             */
+            retry_after_seconds?: number;
+            /**
+             * Format: int32
+             * @description 429: requests per minute allowed by the organization's tier.
+             */
+            limit_per_minute?: number;
         };
         ErrorBodySchema: {
             /** @example VALIDATION_ERROR */
@@ -844,6 +854,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -855,6 +871,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -877,6 +899,12 @@ export interface operations {
                     "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -892,11 +920,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description RATE_LIMITED: Too many requests for the organization's tier; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request can succeed. */
+                    "Retry-After": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests for the organization's tier; wait `Retry-After` seconds",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -917,6 +979,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -959,6 +1027,12 @@ export interface operations {
                     "Idempotent-Replayed"?: "true";
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -996,6 +1070,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1018,6 +1098,12 @@ export interface operations {
                     "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1038,6 +1124,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1058,6 +1150,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1078,6 +1176,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1093,11 +1197,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description RATE_LIMITED: Too many requests for the organization's tier; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request can succeed. */
+                    "Retry-After": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests for the organization's tier; wait `Retry-After` seconds",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1118,6 +1256,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1159,6 +1303,12 @@ export interface operations {
                     ETag: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1198,6 +1348,12 @@ export interface operations {
                     ETag: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1207,6 +1363,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1229,6 +1391,12 @@ export interface operations {
                     "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1249,6 +1417,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1269,6 +1443,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1289,6 +1469,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1304,11 +1490,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description RATE_LIMITED: Too many requests for the organization's tier; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request can succeed. */
+                    "Retry-After": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests for the organization's tier; wait `Retry-After` seconds",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1329,6 +1549,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1374,6 +1600,12 @@ export interface operations {
                     ETag: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1411,6 +1643,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1433,6 +1671,12 @@ export interface operations {
                     "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1453,6 +1697,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1473,6 +1723,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1493,6 +1749,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1513,6 +1775,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1533,6 +1801,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1553,6 +1827,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1568,11 +1848,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description RATE_LIMITED: Too many requests for the organization's tier; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request can succeed. */
+                    "Retry-After": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests for the organization's tier; wait `Retry-After` seconds",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1593,6 +1907,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1629,6 +1949,12 @@ export interface operations {
                     ETag: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1640,6 +1966,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1662,6 +1994,12 @@ export interface operations {
                     "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1682,6 +2020,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1702,6 +2046,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1722,6 +2072,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1737,11 +2093,97 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: The request body is larger than 100 KB */
+            413: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "The request body is larger than 100 KB",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: A body was sent, and its Content-Type is not application/json */
+            415: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "A body was sent, and its Content-Type is not application/json",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests for the organization's tier; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request can succeed. */
+                    "Retry-After": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests for the organization's tier; wait `Retry-After` seconds",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1762,6 +2204,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1802,6 +2250,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1813,6 +2267,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1835,6 +2295,12 @@ export interface operations {
                     "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1855,6 +2321,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1875,6 +2347,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1890,11 +2368,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description RATE_LIMITED: Too many requests for the organization's tier; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request can succeed. */
+                    "Retry-After": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests for the organization's tier; wait `Retry-After` seconds",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1915,6 +2427,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1958,6 +2476,12 @@ export interface operations {
                     "Idempotent-Replayed"?: "true";
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1969,6 +2493,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1991,6 +2521,12 @@ export interface operations {
                     "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2011,6 +2547,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2031,6 +2573,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2051,6 +2599,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2071,6 +2625,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2091,6 +2651,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2106,11 +2672,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description RATE_LIMITED: Too many requests for the organization's tier; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request can succeed. */
+                    "Retry-After": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests for the organization's tier; wait `Retry-After` seconds",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2131,6 +2731,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2165,6 +2771,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2176,6 +2788,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2198,6 +2816,12 @@ export interface operations {
                     "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2218,6 +2842,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2238,6 +2868,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2258,6 +2894,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2273,11 +2915,97 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: The request body is larger than 100 KB */
+            413: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "The request body is larger than 100 KB",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: A body was sent, and its Content-Type is not application/json */
+            415: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "A body was sent, and its Content-Type is not application/json",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests for the organization's tier; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request can succeed. */
+                    "Retry-After": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests for the organization's tier; wait `Retry-After` seconds",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2298,6 +3026,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2337,6 +3071,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2348,6 +3088,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2370,6 +3116,12 @@ export interface operations {
                     "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2390,6 +3142,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2410,6 +3168,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2430,6 +3194,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2450,6 +3220,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2470,6 +3246,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2485,11 +3267,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description RATE_LIMITED: Too many requests for the organization's tier; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request can succeed. */
+                    "Retry-After": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests for the organization's tier; wait `Retry-After` seconds",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2510,6 +3326,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2546,6 +3368,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2555,6 +3383,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2577,6 +3411,12 @@ export interface operations {
                     "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2597,6 +3437,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2617,6 +3463,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2637,6 +3489,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2652,11 +3510,97 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: The request body is larger than 100 KB */
+            413: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "The request body is larger than 100 KB",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: A body was sent, and its Content-Type is not application/json */
+            415: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "A body was sent, and its Content-Type is not application/json",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests for the organization's tier; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request can succeed. */
+                    "Retry-After": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests for the organization's tier; wait `Retry-After` seconds",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2677,6 +3621,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2714,6 +3664,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2725,6 +3681,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2747,6 +3709,12 @@ export interface operations {
                     "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2767,6 +3735,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2787,6 +3761,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2807,6 +3787,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2827,6 +3813,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2847,6 +3839,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2862,11 +3860,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description RATE_LIMITED: Too many requests for the organization's tier; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request can succeed. */
+                    "Retry-After": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests for the organization's tier; wait `Retry-After` seconds",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2887,6 +3919,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2934,6 +3972,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2945,6 +3989,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2967,6 +4017,12 @@ export interface operations {
                     "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2987,6 +4043,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3007,6 +4069,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3022,11 +4090,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description RATE_LIMITED: Too many requests for the organization's tier; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request can succeed. */
+                    "Retry-After": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests for the organization's tier; wait `Retry-After` seconds",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3047,6 +4149,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3083,6 +4191,12 @@ export interface operations {
                     ETag: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3094,6 +4208,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3116,6 +4236,12 @@ export interface operations {
                     "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3136,6 +4262,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3156,6 +4288,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3176,6 +4314,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3191,11 +4335,97 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: The request body is larger than 100 KB */
+            413: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "The request body is larger than 100 KB",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: A body was sent, and its Content-Type is not application/json */
+            415: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "A body was sent, and its Content-Type is not application/json",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests for the organization's tier; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request can succeed. */
+                    "Retry-After": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests for the organization's tier; wait `Retry-After` seconds",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3216,6 +4446,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3256,6 +4492,12 @@ export interface operations {
                     ETag: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3267,6 +4509,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3289,6 +4537,12 @@ export interface operations {
                     "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3309,6 +4563,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3329,6 +4589,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3349,6 +4615,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3369,6 +4641,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3389,6 +4667,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3404,11 +4688,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description RATE_LIMITED: Too many requests for the organization's tier; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request can succeed. */
+                    "Retry-After": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests for the organization's tier; wait `Retry-After` seconds",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3429,6 +4747,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3465,6 +4789,12 @@ export interface operations {
                     ETag: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3476,6 +4806,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3498,6 +4834,12 @@ export interface operations {
                     "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3518,6 +4860,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3538,6 +4886,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3558,6 +4912,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3573,11 +4933,97 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: The request body is larger than 100 KB */
+            413: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "The request body is larger than 100 KB",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: A body was sent, and its Content-Type is not application/json */
+            415: {
+                headers: {
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "A body was sent, and its Content-Type is not application/json",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests for the organization's tier; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request can succeed. */
+                    "Retry-After": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests for the organization's tier; wait `Retry-After` seconds",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3598,6 +5044,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3641,6 +5093,12 @@ export interface operations {
                     "Idempotent-Replayed"?: "true";
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3652,6 +5110,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3674,6 +5138,12 @@ export interface operations {
                     "WWW-Authenticate": string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3694,6 +5164,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3714,6 +5190,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3734,6 +5216,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3754,6 +5242,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3774,6 +5268,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3789,11 +5289,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description RATE_LIMITED: Too many requests for the organization's tier; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request can succeed. */
+                    "Retry-After": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests for the organization's tier; wait `Retry-After` seconds",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3814,6 +5348,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3848,6 +5388,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3859,6 +5405,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3879,6 +5431,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3899,6 +5457,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3919,6 +5483,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3934,11 +5504,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description RATE_LIMITED: Too many requests for the organization's tier; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request can succeed. */
+                    "Retry-After": string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests for the organization's tier; wait `Retry-After` seconds",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description INTERNAL_ERROR: Unexpected error; carries no internal detail */
             500: {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3959,6 +5563,12 @@ export interface operations {
                 headers: {
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
+                    /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests the caller may still send now: the smaller of what is left of the minute and of the second's burst (free 10, cloud 50, growth 100, enterprise 500). */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until `X-RateLimit-Remaining` grows again. */
+                    "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -19,6 +19,7 @@ export async function startTestAppWithoutSecret(
     const config = loadAppConfig({
       NODE_ENV: 'test',
       LOG_LEVEL: 'error',
+      RATE_LIMIT_ENABLED: 'false',
       ...(database.url ? { DATABASE_URL: database.url } : {}),
       ...env,
     });

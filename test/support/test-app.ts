@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 import { createApp, type CreateAppOptions, type RunningApp } from '../../src/app.factory.js';
 import { loadAppConfig } from '../../src/config/app-config.js';
@@ -17,12 +18,16 @@ export interface TestApp {
 }
 
 /**
+ * Rate limiting is off unless a spec turns it on (`RATE_LIMIT_ENABLED: 'true'`): most specs send
+ * many requests for one user in a few seconds, which the free tier would refuse.
+ *
  * Starts the whole service on a fresh database (embedded PGlite, or a new database on the
  * server of TEST_DATABASE_URL) and a loopback port, exactly as `npm start` builds it. With
  * `dataDir`, the embedded database is kept on disk there instead, as `npm start` keeps it. With
  * `databaseUrl`, it joins that existing database (a second instance of the service on the same
  * PostgreSQL); the instance that created the database drops it. With `provisioner`,
- * organizations are provisioned by it instead of the default one.
+ * organizations are provisioned by it instead of the default one. Logs are off unless `logs` is
+ * given, which then receives every line the service writes.
  */
 export async function startTestApp(
   env: Record<string, string> = {},
@@ -30,6 +35,7 @@ export async function startTestApp(
     dataDir?: string;
     databaseUrl?: string;
     provisioner?: CreateAppOptions['provisioner'];
+    logs?: DestinationStream;
   } = {},
 ): Promise<TestApp> {
   const database: TestDatabase =
@@ -40,13 +46,14 @@ export async function startTestApp(
     NODE_ENV: 'test',
     JWT_SECRET: TEST_JWT_SECRET,
     LOG_LEVEL: 'error',
+    RATE_LIMIT_ENABLED: 'false',
     ...(database.url ? { DATABASE_URL: database.url } : {}),
     ...(options.dataDir ? { DATA_DIR: options.dataDir } : {}),
     ...env,
   });
   const running = await createApp(config, {
     inMemoryDatabase: !options.dataDir,
-    logger: false,
+    ...(options.logs ? { logDestination: options.logs } : { logger: false }),
     provisioner: options.provisioner,
   });
   await running.app.listen({ port: 0, host: '127.0.0.1' });

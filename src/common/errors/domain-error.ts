@@ -48,6 +48,16 @@ export class DomainError extends Error {
     return new DomainError(ErrorCode.PreconditionFailed, message, details);
   }
 
+  /** 429 with `Retry-After`, which `details.retry_after_seconds` repeats for the envelope. */
+  static rateLimited(retryAfterSeconds: number, limitPerMinute: number): DomainError {
+    return new DomainError(
+      ErrorCode.RateLimited,
+      `Too many requests: at most ${limitPerMinute} per minute; retry in ${retryAfterSeconds} s`,
+      { retry_after_seconds: retryAfterSeconds, limit_per_minute: limitPerMinute },
+      { 'retry-after': String(retryAfterSeconds) },
+    );
+  }
+
   /** 401 with the `WWW-Authenticate` challenge RFC 6750 asks of a bearer-token API. */
   static unauthorized(message = 'Missing or invalid authentication'): DomainError {
     return new DomainError(ErrorCode.Unauthorized, message, undefined, {

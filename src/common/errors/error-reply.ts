@@ -17,16 +17,14 @@ export function renderError(
 ): ErrorResponse {
   const response = toErrorResponse(error, request, routes);
   if (response.unexpected) {
-    logger.error(
-      {
-        message: 'unexpected failure',
-        request_id: request.id,
-        method: request.method,
-        route: request.route,
-        error: error instanceof Error ? error.name : typeof error,
-      },
-      error instanceof Error ? error.stack : undefined,
-    );
+    logger.error({
+      message: 'unexpected failure',
+      request_id: request.id,
+      method: request.method,
+      route: request.route,
+      error: error instanceof Error ? error.name : typeof error,
+      stack: error instanceof Error ? error.stack : undefined,
+    });
   } else if (response.status >= 500) {
     logger.warn({
       message: 'request failed',

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { IsOptionalNotNull } from '../validation/field-rules.js';
 
@@ -8,6 +8,9 @@ export const MAX_PAGE_SIZE = 200;
 export const MAX_CURSOR_LENGTH = 200;
 /** A cursor as `encodeCursor` writes it: base64url without padding. */
 export const CURSOR_PATTERN = '^[A-Za-z0-9_-]+$';
+
+/** Decimal digits only: `Number()` would also read "0x10", "1e1", " 5" and "" as numbers. */
+const DIGITS = /^-?[0-9]+$/;
 
 /** `limit` and `cursor` of every list; subclasses add their filters. Unknown parameters: 400. */
 export class ListQueryDto {
@@ -23,7 +26,9 @@ export class ListQueryDto {
   @Min(1, { message: 'limit must be at least 1' })
   @IsInt({ message: 'limit must be a whole number' })
   @IsOptionalNotNull()
-  @Type(() => Number)
+  @Transform(({ value }) =>
+    typeof value === 'string' && DIGITS.test(value) ? Number(value) : value,
+  )
   limit?: number;
 
   @ApiPropertyOptional({

@@ -23,7 +23,8 @@ export class FieldErrorSchema {
   @ApiProperty({
     description:
       'Which rule failed: required, type, length, format, enum, reserved, unique, ' +
-      'unknown_field, immutable, control_characters, requires_sso_provider, after_since.',
+      'unknown_field, duplicate_key, immutable, control_characters, requires_sso_provider, ' +
+      'after_since.',
     pattern: '^[A-Za-z_]+$',
     maxLength: 64,
     example: 'length',
@@ -113,6 +114,24 @@ export class ErrorDetailsSchema {
     description: '405: the methods the path takes (also in the `Allow` header).',
   })
   allowed_methods?: string[];
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    format: 'int32',
+    minimum: 1,
+    maximum: 60,
+    description: '429: seconds to wait before retrying (also in the `Retry-After` header).',
+  })
+  retry_after_seconds?: number;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    format: 'int32',
+    minimum: 1,
+    maximum: 1_000_000,
+    description: "429: requests per minute allowed by the organization's tier.",
+  })
+  limit_per_minute?: number;
 }
 
 export class ErrorBodySchema {
