@@ -1,7 +1,7 @@
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module.js';
 import { loadOrCreateDevelopmentSecret } from './auth/development-secret.js';
 import { jwtSettingsFor } from './auth/jwt-options.js';
@@ -13,6 +13,7 @@ import { requestIdFrom, REQUEST_ID_HEADER } from './common/http/request-id.js';
 import { RouteRegistry } from './common/http/route-registry.js';
 import { MAX_PATH_PARAMETER_LENGTH } from './common/swagger/schema-docs.js';
 import { describeDatabaseUrl } from './database/data-source-options.js';
+import { serviceUnavailable } from './database/database-errors.js';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './database/embedded-postgres.js';
 import { setupSwagger } from './swagger.js';
 
@@ -31,6 +32,8 @@ export interface CreateAppOptions {
   /** Keep the embedded database in memory instead of under DATA_DIR (tests). */
   inMemoryDatabase?: boolean;
   logger?: false | ConsoleLogger;
+  /** Adds Fastify hooks before the app is ready; tests use it to add work that fails. */
+  registerHooks?: (fastify: FastifyInstance) => void;
 }
 
 /**
@@ -54,6 +57,7 @@ export async function createApp(
   try {
     const routes = new RouteRegistry();
     const adapter = createHttpAdapter(routes);
+    options.registerHooks?.(adapter.getInstance());
     const app = await NestFactory.create<NestFastifyApplication>(
       AppModule.forRoot({
         routes,
@@ -111,7 +115,8 @@ function createHttpAdapter(routes: RouteRegistry): FastifyAdapter {
     requestIdHeader: false,
     genReqId: (request: { headers: Record<string, string | string[] | undefined> }) =>
       requestIdFrom(request.headers[REQUEST_ID_HEADER]),
-    return503OnClosing: true,
+    // Draining is answered below, in the envelope, instead of with Fastify's own 503 body.
+    return503OnClosing: false,
     routerOptions: { maxParamLength: MAX_PATH_PARAMETER_LENGTH },
     logger: false,
     // Malformed URLs and over-long path parameters are refused before routing; they get the
@@ -123,6 +128,7 @@ function createHttpAdapter(routes: RouteRegistry): FastifyAdapter {
   const fastify = adapter.getInstance();
   registerJsonOnlyBodyParsing(fastify);
   fastify.addHook('onRoute', (route) => routes.register(route.url, route.method));
+  refuseRequestsWhileClosing(fastify, routes);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();
@@ -130,6 +136,37 @@ function createHttpAdapter(routes: RouteRegistry): FastifyAdapter {
 
   return adapter;
 }
+
+/**
+ * Once the server is closing (SIGTERM) it accepts no new connections, but a client may still
+ * send a request on a keep-alive connection it already has: that request gets 503 with
+ * `Retry-After` in the envelope, and every response sent from then on, those of requests in
+ * flight included, closes its connection so the server can finish.
+ */
+function refuseRequestsWhileClosing(fastify: FastifyInstance, routes: RouteRegistry): void {
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (closing) {
+      void reply.header('connection', 'close');
+      replyWithError(serviceUnavailable(SHUTTING_DOWN_MESSAGE), request, reply, routes);
+
+      return;
+    }
+    done();
+  });
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) {
+      void reply.header('connection', 'close');
+    }
+    done(null, payload);
+  });
+}
+
+const SHUTTING_DOWN_MESSAGE = 'The service is shutting down; try again shortly';
 
 async function resolveJwtKey(config: AppConfig): Promise<JwtKeySource> {
   if (config.jwt.key) {

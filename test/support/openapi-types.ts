@@ -179,7 +179,7 @@ export interface paths {
         };
         /**
          * Liveness
-         * @description Answers 200 while the process can serve requests. Needs no token.
+         * @description Answers 200 while the process can serve requests, whether or not the database answers. Needs no token.
          */
         get: operations["getLiveness"];
         put?: never;
@@ -653,9 +653,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: The database cannot be reached; retry later */
+            /** @description SERVICE_UNAVAILABLE: The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. Every 503 carries it: the database cannot be reached or did not answer in time, or the service is shutting down. */
+                    "Retry-After"?: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -665,7 +667,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database cannot be reached; retry later",
+                     *         "message": "The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds",
                      *         "request_id": "req_8fQk2nV0aZ1xYw3L"
                      *       }
                      *     }
@@ -847,9 +849,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: The database cannot be reached; retry later */
+            /** @description SERVICE_UNAVAILABLE: The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. Every 503 carries it: the database cannot be reached or did not answer in time, or the service is shutting down. */
+                    "Retry-After"?: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -859,7 +863,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database cannot be reached; retry later",
+                     *         "message": "The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds",
                      *         "request_id": "req_8fQk2nV0aZ1xYw3L"
                      *       }
                      *     }
@@ -1020,9 +1024,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: The database cannot be reached; retry later */
+            /** @description SERVICE_UNAVAILABLE: The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. Every 503 carries it: the database cannot be reached or did not answer in time, or the service is shutting down. */
+                    "Retry-After"?: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -1032,7 +1038,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database cannot be reached; retry later",
+                     *         "message": "The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds",
                      *         "request_id": "req_8fQk2nV0aZ1xYw3L"
                      *       }
                      *     }
@@ -1257,9 +1263,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: The database cannot be reached; retry later */
+            /** @description SERVICE_UNAVAILABLE: The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. Every 503 carries it: the database cannot be reached or did not answer in time, or the service is shutting down. */
+                    "Retry-After"?: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -1269,7 +1277,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database cannot be reached; retry later",
+                     *         "message": "The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds",
                      *         "request_id": "req_8fQk2nV0aZ1xYw3L"
                      *       }
                      *     }
@@ -1410,9 +1418,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: The database cannot be reached; retry later */
+            /** @description SERVICE_UNAVAILABLE: The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. Every 503 carries it: the database cannot be reached or did not answer in time, or the service is shutting down. */
+                    "Retry-After"?: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -1422,7 +1432,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database cannot be reached; retry later",
+                     *         "message": "The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds",
                      *         "request_id": "req_8fQk2nV0aZ1xYw3L"
                      *       }
                      *     }
@@ -1621,9 +1631,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: The database cannot be reached; retry later */
+            /** @description SERVICE_UNAVAILABLE: The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. Every 503 carries it: the database cannot be reached or did not answer in time, or the service is shutting down. */
+                    "Retry-After"?: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -1633,7 +1645,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database cannot be reached; retry later",
+                     *         "message": "The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds",
                      *         "request_id": "req_8fQk2nV0aZ1xYw3L"
                      *       }
                      *     }
@@ -1788,9 +1800,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: The database cannot be reached; retry later */
+            /** @description SERVICE_UNAVAILABLE: The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. Every 503 carries it: the database cannot be reached or did not answer in time, or the service is shutting down. */
+                    "Retry-After"?: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -1800,7 +1814,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database cannot be reached; retry later",
+                     *         "message": "The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds",
                      *         "request_id": "req_8fQk2nV0aZ1xYw3L"
                      *       }
                      *     }
@@ -2000,9 +2014,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: The database cannot be reached; retry later */
+            /** @description SERVICE_UNAVAILABLE: The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. Every 503 carries it: the database cannot be reached or did not answer in time, or the service is shutting down. */
+                    "Retry-After"?: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -2012,7 +2028,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database cannot be reached; retry later",
+                     *         "message": "The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds",
                      *         "request_id": "req_8fQk2nV0aZ1xYw3L"
                      *       }
                      *     }
@@ -2167,9 +2183,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: The database cannot be reached; retry later */
+            /** @description SERVICE_UNAVAILABLE: The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. Every 503 carries it: the database cannot be reached or did not answer in time, or the service is shutting down. */
+                    "Retry-After"?: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -2179,7 +2197,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database cannot be reached; retry later",
+                     *         "message": "The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds",
                      *         "request_id": "req_8fQk2nV0aZ1xYw3L"
                      *       }
                      *     }
@@ -2377,9 +2395,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: The database cannot be reached; retry later */
+            /** @description SERVICE_UNAVAILABLE: The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. Every 503 carries it: the database cannot be reached or did not answer in time, or the service is shutting down. */
+                    "Retry-After"?: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -2389,7 +2409,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database cannot be reached; retry later",
+                     *         "message": "The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds",
                      *         "request_id": "req_8fQk2nV0aZ1xYw3L"
                      *       }
                      *     }
@@ -2455,6 +2475,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "INTERNAL_ERROR",
                      *         "message": "Unexpected error; carries no internal detail",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: Only while the service shuts down, to a request on a connection opened before; the database is not consulted */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. Every 503 carries it: the database cannot be reached or did not answer in time, or the service is shutting down. */
+                    "Retry-After"?: string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "message": "Only while the service shuts down, to a request on a connection opened before; the database is not consulted",
                      *         "request_id": "req_8fQk2nV0aZ1xYw3L"
                      *       }
                      *     }
@@ -2537,9 +2579,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: The database cannot be reached; retry later */
+            /** @description SERVICE_UNAVAILABLE: The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. Every 503 carries it: the database cannot be reached or did not answer in time, or the service is shutting down. */
+                    "Retry-After"?: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -2549,7 +2593,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database cannot be reached; retry later",
+                     *         "message": "The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds",
                      *         "request_id": "req_8fQk2nV0aZ1xYw3L"
                      *       }
                      *     }
