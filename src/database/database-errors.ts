@@ -114,16 +114,23 @@ export function serviceUnavailable(message: string = UNAVAILABLE_MESSAGE): Domai
   });
 }
 
+/**
+ * The code, constraint and message of a failure, read by shape rather than by class: socket
+ * errors are made by Node.js itself and need not be instances of this realm's `Error`.
+ */
 function driverErrorOf(error: unknown): DriverError | undefined {
-  if (error instanceof QueryFailedError) {
-    return error.driverError as DriverError;
+  const source = error instanceof QueryFailedError ? (error.driverError as unknown) : error;
+  if (typeof source !== 'object' || source === null) {
+    return undefined;
   }
-  if (error instanceof Error && typeof (error as DriverError).code === 'string') {
-    return error as DriverError;
-  }
-  if (error instanceof Error) {
-    return { message: error.message };
+  const { code, constraint, message } = source as Record<string, unknown>;
+  if (typeof code !== 'string' && typeof message !== 'string') {
+    return undefined;
   }
 
-  return undefined;
+  return {
+    code: typeof code === 'string' ? code : undefined,
+    constraint: typeof constraint === 'string' ? constraint : undefined,
+    message: typeof message === 'string' ? message : undefined,
+  };
 }

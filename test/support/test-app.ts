@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { createApp, type RunningApp } from '../../src/app.factory.js';
+import { type CreateAppOptions, createApp, type RunningApp } from '../../src/app.factory.js';
 import { loadAppConfig } from '../../src/config/app-config.js';
 import { ApiClient } from './http.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
@@ -14,18 +14,26 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  /** Keep the embedded database on disk here instead, as `npm start` keeps it. */
+  dataDir?: string;
+  /** Use this database, which the caller created and drops, instead of a fresh one. */
+  databaseUrl?: string;
+  registerHooks?: CreateAppOptions['registerHooks'];
+}
+
 /**
  * Starts the whole service on a fresh database (embedded PGlite, or a new database on the
- * server of TEST_DATABASE_URL) and a loopback port, exactly as `npm start` builds it. With
- * `dataDir`, the embedded database is kept on disk there instead, as `npm start` keeps it.
+ * server of TEST_DATABASE_URL) and a loopback port, exactly as `npm start` builds it.
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { dataDir?: string } = {},
+  options: TestAppOptions = {},
 ): Promise<TestApp> {
-  const database: TestDatabase = options.dataDir
-    ? { url: undefined, drop: async () => undefined }
-    : await createTestDatabase();
+  const database: TestDatabase =
+    options.dataDir || options.databaseUrl
+      ? { url: options.databaseUrl, drop: async () => undefined }
+      : await createTestDatabase();
   const config = loadAppConfig({
     NODE_ENV: 'test',
     JWT_SECRET: TEST_JWT_SECRET,
@@ -34,7 +42,11 @@ export async function startTestApp(
     ...(options.dataDir ? { DATA_DIR: options.dataDir } : {}),
     ...env,
   });
-  const running = await createApp(config, { inMemoryDatabase: !options.dataDir, logger: false });
+  const running = await createApp(config, {
+    inMemoryDatabase: !options.dataDir,
+    logger: process.env.DEBUG_APP_LOG ? undefined : false,
+    registerHooks: options.registerHooks,
+  });
   await running.app.listen({ port: 0, host: '127.0.0.1' });
   const address = running.app.getHttpServer().address();
   if (!address || typeof address === 'string') {
