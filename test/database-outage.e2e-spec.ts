@@ -264,10 +264,9 @@ describe(`The service when its database goes away (${onRealServer ? 'PostgreSQL'
 
     it('gives up waiting for a free connection after DB_CONNECT_TIMEOUT_MS', async () => {
       await database.stall(orgId);
-      let waiting: Promise<ApiResponse>[] = [];
+      // Four changes wait on the row and hold all four connections of the pool.
+      const waiting = ['One', 'Two', 'Three', 'Four'].map((name) => rename(`Queued ${name}`));
       try {
-        // Four changes wait on the row and hold all four connections of the pool.
-        waiting = ['One', 'Two', 'Three', 'Four'].map((name) => rename(`Queued ${name}`));
         await new Promise((resolve) => setTimeout(resolve, 500));
 
         const [response, took] = await timed(read());
