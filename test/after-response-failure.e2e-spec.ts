@@ -63,8 +63,11 @@ describe('Failures in work done after the response', () => {
               completed += 1;
             });
             // Hooks registered straight on Fastify, outside runAfterResponse.
-            fastify.addHook('onResponse', (_request, _reply, _done) => {
-              throw new Error('a raw hook that throws');
+            fastify.addHook('onResponse', (_request, _reply, done) => {
+              if (completed >= 0) {
+                throw new Error('a raw hook that throws');
+              }
+              done();
             });
             fastify.addHook('onResponse', async () => {
               throw new Error('a raw hook that rejects');

@@ -69,7 +69,7 @@ describe(`kill -9 during writes (${onRealServer ? 'PostgreSQL' : 'PGlite on disk
             headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'application/json' },
             body: JSON.stringify(organizationBody()),
           });
-          const body = await response.json();
+          const body = (await response.json()) as { org_id: string };
           expect(response.status).toBe(201);
           created.push(body.org_id);
         } catch (error) {

@@ -7,8 +7,8 @@ import { freeLoopbackPort } from './processes.js';
 
 const execFileAsync = promisify(execFile);
 
-/** Where Debian puts the server binaries; PG_BIN_DIR points elsewhere. */
-const BIN_DIR = process.env.PG_BIN_DIR ?? '/usr/lib/postgresql/15/bin';
+/** Where Debian puts the server binaries (the newest version there); PG_BIN_DIR overrides. */
+const DEBIAN_PG_DIR = '/usr/lib/postgresql';
 /** PostgreSQL refuses to run as root; as root the cluster belongs to this OS user. */
 const OS_USER = 'postgres';
 
@@ -116,12 +116,26 @@ export class PrivatePostgres {
   }
 
   private async pg(binary: string, args: string[]): Promise<void> {
-    const path = join(BIN_DIR, binary);
+    const path = join(await binDir(), binary);
     const [command, argv] = isRoot()
       ? ['runuser', ['-u', OS_USER, '--', path, ...args]]
       : [path, args];
     await execFileAsync(command, argv, { cwd: this.dir });
   }
+}
+
+async function binDir(): Promise<string> {
+  if (process.env.PG_BIN_DIR) {
+    return process.env.PG_BIN_DIR;
+  }
+  const versions = (await readdir(DEBIAN_PG_DIR).catch(() => []))
+    .filter((name) => /^\d+$/.test(name))
+    .sort((a, b) => Number(b) - Number(a));
+  if (versions.length === 0) {
+    throw new Error(`no PostgreSQL server binaries under ${DEBIAN_PG_DIR}; set PG_BIN_DIR`);
+  }
+
+  return join(DEBIAN_PG_DIR, versions[0], 'bin');
 }
 
 function isRoot(): boolean {
