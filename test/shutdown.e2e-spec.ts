@@ -3,6 +3,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expectError } from './support/expectations.js';
 import { ApiClient } from './support/http.js';
 import { createOrganization, organizationPath } from './support/organizations.js';
 import {
@@ -80,6 +81,38 @@ async function tryConnecting(baseUrl: string): Promise<string | number> {
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('A request that reaches the service while it closes', () => {
+  it('gets 503 SERVICE_UNAVAILABLE in the envelope, with Retry-After and Connection: close', async () => {
+    let holdClosing = () => undefined as void;
+    const closingHeld = new Promise<void>((resolve) => (holdClosing = resolve));
+    const app = await startTestApp(
+      {},
+      {
+        // Another plugin still closing keeps the server listening while it is already closing.
+        registerHooks: (fastify) => fastify.addHook('preClose', () => closingHeld),
+      },
+    );
+    const owner = newUser();
+    const { org_id: orgId } = await createOrganization(app.api, owner);
+
+    const closed = app.close();
+    await pause(200);
+    const answers = [
+      await app.api.get(organizationPath(orgId), { token: owner.token }),
+      await app.api.get('/health'),
+    ];
+    holdClosing();
+    await closed;
+
+    for (const response of answers) {
+      expectError(response, 503, 'SERVICE_UNAVAILABLE');
+      expect(response.body.error.message).toBe('The service is shutting down; try again shortly');
+      expect(response.headers.get('retry-after')).toBe('5');
+      expect(response.headers.get('connection')).toBe('close');
+    }
+  });
+});
 
 describe(`SIGTERM (${onRealServer ? 'PostgreSQL' : 'PGlite on disk'})`, () => {
   let database: TestDatabase | undefined;
