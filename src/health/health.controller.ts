@@ -36,8 +36,8 @@ export class HealthController {
   @ApiErrorResponses({
     code: ErrorCode.ServiceUnavailable,
     description:
-      'Only while the service shuts down, to a request on a connection opened before; the ' +
-      'database is not consulted',
+      'Only to a request that reaches the service while it shuts down; the database is not ' +
+      'consulted',
   })
   liveness(): { status: 'ok' } {
     return { status: 'ok' };

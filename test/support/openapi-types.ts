@@ -2482,7 +2482,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: Only while the service shuts down, to a request on a connection opened before; the database is not consulted */
+            /** @description SERVICE_UNAVAILABLE: Only to a request that reaches the service while it shuts down; the database is not consulted */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. Every 503 carries it: the database cannot be reached or did not answer in time, or the service is shutting down. */
@@ -2496,7 +2496,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "Only while the service shuts down, to a request on a connection opened before; the database is not consulted",
+                     *         "message": "Only to a request that reaches the service while it shuts down; the database is not consulted",
                      *         "request_id": "req_8fQk2nV0aZ1xYw3L"
                      *       }
                      *     }
