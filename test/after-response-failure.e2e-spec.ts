@@ -148,7 +148,7 @@ describe('Failures in work done after the response', () => {
       expect(service!.output()).toContain('event delivery failed after the response');
     });
 
-    it('after an uncaught exception, logs it and exits 1 in order, for a fresh process', async () => {
+    it('logs an uncaught exception and exits 1 in order, for a fresh process', async () => {
       const api = new ApiClient(service!.baseUrl);
       const response = await api.get('/health', { headers: { 'x-test-fault': 'exception' } });
       const exit = await service!.exited;

@@ -120,7 +120,9 @@ async function waitUntilReady(app: TestApp, withinMs: number): Promise<void> {
   throw new Error(`/health/ready did not answer 200 within ${withinMs} ms`);
 }
 
-describe(`The service when its database goes away (${onRealServer ? 'PostgreSQL' : 'PGlite'})`, () => {
+const VARIANT = onRealServer ? 'PostgreSQL' : 'PGlite';
+
+describe(`The service when its database goes away (${VARIANT})`, () => {
   let database: ControlledDatabase;
   let app: TestApp;
   let owner: TestUser;
@@ -193,7 +195,7 @@ describe(`The service when its database goes away (${onRealServer ? 'PostgreSQL'
     expect(response.body).toEqual({ status: 'ok' });
   });
 
-  it('serves again without a restart once the database is back, with nothing half done', async () => {
+  it('serves again without a restart once the database is back; nothing half done', async () => {
     await database.start();
     await waitUntilReady(app, 15_000);
 
@@ -247,7 +249,7 @@ describe(`The service when its database goes away (${onRealServer ? 'PostgreSQL'
       });
     });
 
-    it('cancels a change that waits past DB_STATEMENT_TIMEOUT_MS with 503; nothing changes', async () => {
+    it('cancels a change waiting past DB_STATEMENT_TIMEOUT_MS with 503; nothing changes', async () => {
       await database.stall(orgId);
       try {
         const [response, took] = await timed(rename('Renamed Too Late'));

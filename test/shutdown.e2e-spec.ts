@@ -83,7 +83,7 @@ async function tryConnecting(baseUrl: string): Promise<string | number> {
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('A request that reaches the service while it closes', () => {
-  it('gets 503 SERVICE_UNAVAILABLE in the envelope, with Retry-After and Connection: close', async () => {
+  it('gets 503 SERVICE_UNAVAILABLE, Retry-After and Connection: close', async () => {
     let holdClosing = () => undefined as void;
     const closingHeld = new Promise<void>((resolve) => (holdClosing = resolve));
     const app = await startTestApp(
@@ -190,7 +190,7 @@ describe(`SIGTERM (${onRealServer ? 'PostgreSQL' : 'PGlite on disk'})`, () => {
     expect(await storedName(orgId)).toBe('Renamed During Shutdown');
   });
 
-  it('cuts a request still running after SHUTDOWN_TIMEOUT_MS and exits 1; it stored nothing', async () => {
+  it('cuts a request running past SHUTDOWN_TIMEOUT_MS and exits 1; it stored nothing', async () => {
     const timeoutMs = 1500;
     service = await start(timeoutMs);
     const owner = newUser();

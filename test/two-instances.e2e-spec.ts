@@ -31,7 +31,9 @@ const onRealServer = process.env.TEST_DATABASE_URL !== undefined;
 
 const ROUNDS = 5;
 
-describe(`Races spread over ${onRealServer ? 'two instances on one PostgreSQL' : 'one instance (PGlite)'}`, () => {
+const VARIANT = onRealServer ? 'two instances on one PostgreSQL' : 'one instance (PGlite)';
+
+describe(`Races spread over ${VARIANT}`, () => {
   let database: TestDatabase | undefined;
   let instances: TestApp[];
 
@@ -55,7 +57,7 @@ describe(`Races spread over ${onRealServer ? 'two instances on one PostgreSQL' :
     await database?.drop();
   });
 
-  it('gives a slug to one of 10 creates spread over the instances and 409 to the other 9', async () => {
+  it('gives a slug to one of 10 creates spread over the instances; 409 to the others', async () => {
     for (let round = 0; round < ROUNDS; round += 1) {
       const slug = uniqueSlug('race');
       const users = Array.from({ length: 10 }, () => newUser());
