@@ -249,7 +249,7 @@ describe(`The service when its database goes away (${VARIANT})`, () => {
       });
     });
 
-    it('cancels a change waiting past DB_STATEMENT_TIMEOUT_MS with 503; nothing changes', async () => {
+    it('cancels a change waiting past DB_STATEMENT_TIMEOUT_MS: 503, nothing changed', async () => {
       await database.stall(orgId);
       try {
         const [response, took] = await timed(rename('Renamed Too Late'));
