@@ -138,10 +138,10 @@ function createHttpAdapter(routes: RouteRegistry): FastifyAdapter {
 }
 
 /**
- * Once the server is closing (SIGTERM) it accepts no new connections, but a client may still
- * send a request on a keep-alive connection it already has: that request gets 503 with
- * `Retry-After` in the envelope, and every response sent from then on, those of requests in
- * flight included, closes its connection so the server can finish.
+ * Once the server is closing (SIGTERM) it takes no new connections; a request that still
+ * reaches it, on a connection already open, gets 503 with `Retry-After` in the envelope. Every
+ * response sent from then on, those of requests in flight included, closes its connection, so
+ * no client keeps the server from finishing.
  */
 function refuseRequestsWhileClosing(fastify: FastifyInstance, routes: RouteRegistry): void {
   let closing = false;
