@@ -9,7 +9,7 @@ import { createOrganization, organizationPath } from './support/organizations.js
 import {
   buildService,
   killService,
-  logLines,
+  logMessages,
   type ServiceProcess,
   startService,
 } from './support/processes.js';
@@ -37,10 +37,6 @@ async function serveSome(api: ApiClient, rounds: number): Promise<number[]> {
   }
 
   return statuses;
-}
-
-function messagesOf(service: ServiceProcess): string[] {
-  return logLines(service).map((line) => line.message?.message ?? line.message);
 }
 
 describe('Failures in work done after the response', () => {
@@ -141,8 +137,8 @@ describe('Failures in work done after the response', () => {
 
       expect(statuses).toEqual(Array(2).fill([200, 404, 200]).flat());
       expect(service!.child.exitCode).toBeNull();
-      const rejections = logLines(service!).filter(
-        (line) => line.message?.message === 'unhandled promise rejection; still serving',
+      const rejections = logMessages(service!).filter(
+        (message) => message === 'unhandled promise rejection; still serving',
       );
       expect(rejections).toHaveLength(3);
       expect(service!.output()).toContain('event delivery failed after the response');
@@ -155,7 +151,7 @@ describe('Failures in work done after the response', () => {
 
       expect(response.status).toBe(200);
       expect(exit).toEqual({ code: 1, signal: null });
-      expect(messagesOf(service!)).toEqual(
+      expect(logMessages(service!)).toEqual(
         expect.arrayContaining(['uncaught exception; shutting down', 'closed cleanly']),
       );
       expect(service!.output()).toContain('audit writer crashed after the response');

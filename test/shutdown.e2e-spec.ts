@@ -9,7 +9,7 @@ import { createOrganization, organizationPath } from './support/organizations.js
 import {
   buildService,
   killService,
-  logLines,
+  logMessages,
   type ServiceProcess,
   startService,
 } from './support/processes.js';
@@ -183,7 +183,7 @@ describe(`SIGTERM (${onRealServer ? 'PostgreSQL' : 'PGlite on disk'})`, () => {
     expect(answer.headers.connection).toBe('close');
     expect(exit).toEqual({ code: 0, signal: null });
     expect(Date.now() - signalledAt).toBeLessThan(10_000);
-    const messages = logLines(service).map((line) => line.message?.message ?? line.message);
+    const messages = logMessages(service);
     expect(messages).toEqual(
       expect.arrayContaining(['SIGTERM received; closing', 'closed cleanly']),
     );
@@ -211,7 +211,7 @@ describe(`SIGTERM (${onRealServer ? 'PostgreSQL' : 'PGlite on disk'})`, () => {
     expect(tookMs).toBeGreaterThanOrEqual(timeoutMs - 100);
     expect(tookMs).toBeLessThan(timeoutMs + 2000);
     expect(['ECONNRESET', 'EPIPE']).toContain(await outcome);
-    const messages = logLines(service).map((line) => line.message?.message ?? line.message);
+    const messages = logMessages(service);
     expect(messages).toContain(
       'requests still running after the shutdown timeout; exiting without them',
     );

@@ -82,6 +82,8 @@ export async function startService(
       NODE_ENV: 'test',
       HOST: '127.0.0.1',
       PORT: String(port),
+      // Many requests from one test in a few seconds; no spec here is about the rate limit.
+      RATE_LIMIT_ENABLED: 'false',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -140,4 +142,16 @@ export function logLines(service: ServiceProcess): Record<string, any>[] {
         return [];
       }
     });
+}
+
+/**
+ * The messages of the JSON log lines, whether the logger puts the message under `msg` (pino) or
+ * under `message`, as a string or an object with its own `message` (Nest's console logger).
+ */
+export function logMessages(service: ServiceProcess): string[] {
+  return logLines(service).map((line) => {
+    const message = line.msg ?? line.message;
+
+    return typeof message === 'object' && message !== null ? message.message : message;
+  });
 }

@@ -44,7 +44,7 @@ export async function startTestApp(
   });
   const running = await createApp(config, {
     inMemoryDatabase: !options.dataDir,
-    logger: process.env.DEBUG_APP_LOG ? undefined : false,
+    logger: false,
     registerHooks: options.registerHooks,
   });
   await running.app.listen({ port: 0, host: '127.0.0.1' });
