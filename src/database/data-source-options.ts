@@ -1,5 +1,6 @@
 import type { DataSourceOptions } from 'typeorm';
 import { ORGANIZATION_ENTITIES } from '../organizations/entities/index.js';
+import { BoundedClient } from './bounded-client.js';
 import { ORGANIZATION_MIGRATIONS } from './migrations/index.js';
 
 export { ORGANIZATION_ENTITIES, ORGANIZATION_MIGRATIONS };
@@ -37,7 +38,8 @@ export function buildDataSourceOptions(settings: DatabaseConnectionSettings): Da
  *   all `max` are busy (node-postgres's pool applies it to its queue);
  * - `statement_timeout` makes the server cancel a statement that runs too long (57014);
  * - `query_timeout` is the client's own limit, a little longer, for a server that no longer
- *   answers at all and so cannot cancel anything;
+ *   answers at all and so cannot cancel anything; the connection is then dropped
+ *   (`BoundedClient`), so nothing else waits on it;
  * - `idle_in_transaction_session_timeout` frees the locks of a transaction whose client vanished.
  *
  * A client whose connection breaks is discarded by the pool, and the next request opens a new
@@ -51,6 +53,7 @@ export function poolOptions(settings: DatabaseConnectionSettings): Record<string
     query_timeout: settings.statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS,
     idle_in_transaction_session_timeout: settings.statementTimeoutMs * 3,
     keepAlive: true,
+    Client: BoundedClient,
     application_name: 'hatidata-organizations',
   };
 }
