@@ -165,12 +165,14 @@ async function connectionCount(admin) {
 class World {
   organizations = [];
   invitations = [];
+  created = 0;
 
   anyOrganization() {
     return this.organizations[Math.floor(Math.random() * this.organizations.length)];
   }
 
   addOrganization(organization) {
+    this.created += 1;
     this.organizations.push(organization);
     if (this.organizations.length > 2000) {
       this.organizations.splice(0, 1000);
@@ -404,7 +406,7 @@ async function main() {
       ),
       resident_memory_mb: memory,
       postgres_connections: connections,
-      organizations_created: world.organizations.length,
+      organizations_created: world.created,
       service_exit: exit,
     };
     await mkdir(RESULTS_DIR, { recursive: true });
