@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyHelmet from '@fastify/helmet';
 import { Logger as PinoNestLogger, PinoLogger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
@@ -17,6 +17,7 @@ import { requestIdFrom, REQUEST_ID_HEADER } from './common/http/request-id.js';
 import { RouteRegistry } from './common/http/route-registry.js';
 import { MAX_PATH_PARAMETER_LENGTH } from './common/swagger/schema-docs.js';
 import { describeDatabaseUrl } from './database/data-source-options.js';
+import { serviceUnavailable } from './database/database-errors.js';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './database/embedded-postgres.js';
 import type { OrganizationProvisioner } from './organizations/lifecycle/provisioning/index.js';
 import { createRootLogger, registerRequestLogging } from './logging/request-logging.js';
@@ -42,6 +43,8 @@ export interface CreateAppOptions {
   logDestination?: DestinationStream;
   /** Deploys organizations' infrastructure; default: one that deploys nothing real. */
   provisioner?: OrganizationProvisioner;
+  /** Adds Fastify hooks before the app is ready; tests use it to add work that fails. */
+  registerHooks?: (fastify: FastifyInstance) => void;
 }
 
 /**
@@ -70,6 +73,7 @@ export async function createApp(
     });
     const routes = new RouteRegistry();
     const adapter = createHttpAdapter(routes);
+    options.registerHooks?.(adapter.getInstance());
     const app = await NestFactory.create<NestFastifyApplication>(
       AppModule.forRoot({
         routes,
@@ -137,7 +141,8 @@ function createHttpAdapter(routes: RouteRegistry): FastifyAdapter {
     onConstructorPoisoning: 'error',
     requestIdHeader: false,
     genReqId: (request: IncomingMessage) => requestIdFrom(request.headers[REQUEST_ID_HEADER]),
-    return503OnClosing: true,
+    // Draining is answered below, in the envelope, instead of with Fastify's own 503 body.
+    return503OnClosing: false,
     routerOptions: { maxParamLength: MAX_PATH_PARAMETER_LENGTH },
     logger: false,
     // Malformed URLs and over-long path parameters are refused before routing; they get the
@@ -149,6 +154,7 @@ function createHttpAdapter(routes: RouteRegistry): FastifyAdapter {
   const fastify = adapter.getInstance();
   registerJsonOnlyBodyParsing(fastify);
   fastify.addHook('onRoute', (route) => routes.register(route.url, route.method));
+  refuseRequestsWhileClosing(fastify, routes);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();
@@ -188,6 +194,37 @@ async function registerBrowserSecurity(
     });
   }
 }
+
+/**
+ * Once the server is closing (SIGTERM) it takes no new connections; a request that still
+ * reaches it, on a connection already open, gets 503 with `Retry-After` in the envelope. Every
+ * response sent from then on, those of requests in flight included, closes its connection, so
+ * no client keeps the server from finishing.
+ */
+function refuseRequestsWhileClosing(fastify: FastifyInstance, routes: RouteRegistry): void {
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (closing) {
+      void reply.header('connection', 'close');
+      replyWithError(serviceUnavailable(SHUTTING_DOWN_MESSAGE), request, reply, routes);
+
+      return;
+    }
+    done();
+  });
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) {
+      void reply.header('connection', 'close');
+    }
+    done(null, payload);
+  });
+}
+
+const SHUTTING_DOWN_MESSAGE = 'The service is shutting down; try again shortly';
 
 async function resolveJwtKey(config: AppConfig): Promise<JwtKeySource> {
   if (config.jwt.key) {

@@ -3,29 +3,17 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory.js';
 import { loadAppConfig } from './config/app-config.js';
+import { createShutdown, shutdownOnSignals } from './process/graceful-shutdown.js';
+import { installProcessGuards } from './process/process-guards.js';
 
 async function bootstrap(): Promise<void> {
   const config = loadAppConfig();
   const running = await createApp(config);
   const logger = new Logger('Bootstrap');
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      return;
-    }
-    stopping = true;
-    logger.log({ message: `${signal} received; closing` });
-    running.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ message: 'failed to close cleanly', stack: (error as Error)?.stack });
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  const shutdown = createShutdown(running, { timeoutMs: config.shutdownTimeoutMs, logger });
+  shutdownOnSignals(shutdown);
+  installProcessGuards(shutdown);
 
   await running.app.listen({ port: config.port, host: config.host });
   const base = `http://localhost:${config.port}`;

@@ -20,6 +20,7 @@ describe('loadAppConfig', () => {
       dbPoolSize: 10,
       dbConnectTimeoutMs: 5000,
       dbStatementTimeoutMs: 10000,
+      shutdownTimeoutMs: 10000,
       jwt: {
         issuer: 'https://api.hatidata.com',
         audience: undefined,
@@ -51,6 +52,7 @@ describe('loadAppConfig', () => {
       DB_POOL_SIZE: '4',
       DB_CONNECT_TIMEOUT_MS: '2500',
       DB_STATEMENT_TIMEOUT_MS: '7000',
+      SHUTDOWN_TIMEOUT_MS: '15000',
       JWT_SECRET: SECRET,
       JWT_ISSUER: 'https://auth.example.com',
       JWT_AUDIENCE: 'organizations',
@@ -73,6 +75,7 @@ describe('loadAppConfig', () => {
       dbPoolSize: 4,
       dbConnectTimeoutMs: 2500,
       dbStatementTimeoutMs: 7000,
+      shutdownTimeoutMs: 15000,
       jwt: {
         issuer: 'https://auth.example.com',
         audience: 'organizations',
@@ -165,6 +168,8 @@ describe('loadAppConfig', () => {
       ['DB_POOL_SIZE', '2.5'],
       ['DB_CONNECT_TIMEOUT_MS', '-1'],
       ['DB_STATEMENT_TIMEOUT_MS', '0'],
+      ['SHUTDOWN_TIMEOUT_MS', '0'],
+      ['SHUTDOWN_TIMEOUT_MS', 'soon'],
       ['LOG_LEVEL', 'loud'],
       ['LOG_JSON', 'maybe'],
       ['SWAGGER_ENABLED', 'perhaps'],

@@ -20,6 +20,8 @@ export interface AppConfig {
   dbPoolSize: number;
   dbConnectTimeoutMs: number;
   dbStatementTimeoutMs: number;
+  /** How long a SIGTERM waits for requests in flight before the process exits anyway. */
+  shutdownTimeoutMs: number;
   jwt: {
     issuer: string;
     audience?: string;
@@ -163,6 +165,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       DB_POOL_SIZE: positiveInteger({ default: 10 }),
       DB_CONNECT_TIMEOUT_MS: positiveInteger({ default: 5000 }),
       DB_STATEMENT_TIMEOUT_MS: positiveInteger({ default: 10000 }),
+      SHUTDOWN_TIMEOUT_MS: positiveInteger({ default: 10000 }),
       JWT_SECRET: str({ default: undefined }),
       JWT_PUBLIC_KEY: pemPublicKey({ default: undefined }),
       JWKS_URI: url({ default: undefined }),
@@ -212,6 +215,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dbPoolSize: raw.DB_POOL_SIZE,
     dbConnectTimeoutMs: raw.DB_CONNECT_TIMEOUT_MS,
     dbStatementTimeoutMs: raw.DB_STATEMENT_TIMEOUT_MS,
+    shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
     jwt: {
       issuer: raw.JWT_ISSUER,
       audience: raw.JWT_AUDIENCE || undefined,

@@ -26,25 +26,46 @@ const CONSTRAINT_ERRORS: Readonly<Record<string, () => DomainError>> = {
 const UNIQUE_VIOLATION = '23505';
 const CHECK_VIOLATION = '23514';
 
-/** SQLSTATE classes and driver codes that mean the database cannot be reached or is going away. */
+/**
+ * SQLSTATE classes and driver codes that mean the database cannot be reached or is going away:
+ * class 08 (connection exceptions), 53 (insufficient resources, such as too many connections),
+ * 57P (operator intervention: 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect
+ * now while the server starts or stops).
+ */
 const UNAVAILABLE_SQLSTATE_PREFIXES = ['08', '53', '57P'];
-const UNAVAILABLE_STATEMENT_TIMEOUT = '57014';
+/**
+ * A statement cancelled by `statement_timeout`. It answers 503 as well: the request did not
+ * change anything (its transaction is rolled back) and the usual cause is a database too busy
+ * or a row held too long by another transaction, which a retry a little later may not meet.
+ */
+const STATEMENT_TIMEOUT = '57014';
 const UNAVAILABLE_NODE_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
+  'ECONNABORTED',
   'ETIMEDOUT',
   'EPIPE',
   'ENOTFOUND',
+  'EAI_AGAIN',
   'EHOSTUNREACH',
+  'ENETUNREACH',
 ]);
+/** node-postgres and TypeORM report these without a code. */
 const UNAVAILABLE_MESSAGES = [
   'Connection terminated',
   'timeout exceeded when trying to connect',
+  'Query read timeout',
   'Client has encountered a connection error',
   'Connection is not established',
   'Cannot use a pool after calling end on the pool',
   'Driver not Connected',
 ];
+
+/** Seconds a client should wait before trying again, sent as `Retry-After` with every 503. */
+export const RETRY_AFTER_SECONDS = 5;
+
+const UNAVAILABLE_MESSAGE = 'The service cannot reach its database right now; try again shortly';
+const TIMED_OUT_MESSAGE = 'The database did not answer in time; try again shortly';
 
 interface DriverError {
   code?: string;
@@ -71,34 +92,45 @@ export function domainErrorFromDatabase(error: unknown): DomainError | undefined
   if (code === UNIQUE_VIOLATION) {
     return DomainError.conflict('The change conflicts with data that already exists');
   }
+  if (code === STATEMENT_TIMEOUT || message.includes('Query read timeout')) {
+    return serviceUnavailable(TIMED_OUT_MESSAGE);
+  }
   const unavailable =
     (code !== undefined &&
       (UNAVAILABLE_NODE_CODES.has(code) ||
-        code === UNAVAILABLE_STATEMENT_TIMEOUT ||
         UNAVAILABLE_SQLSTATE_PREFIXES.some((prefix) => code.startsWith(prefix)))) ||
     UNAVAILABLE_MESSAGES.some((text) => message.includes(text));
   if (unavailable) {
-    return new DomainError(
-      ErrorCode.ServiceUnavailable,
-      'The service cannot reach its database right now; try again shortly',
-      undefined,
-      { 'retry-after': '5' },
-    );
+    return serviceUnavailable(UNAVAILABLE_MESSAGE);
   }
 
   return undefined;
 }
 
+/** 503 SERVICE_UNAVAILABLE with `Retry-After`, which every 503 of the service carries. */
+export function serviceUnavailable(message: string = UNAVAILABLE_MESSAGE): DomainError {
+  return new DomainError(ErrorCode.ServiceUnavailable, message, undefined, {
+    'retry-after': String(RETRY_AFTER_SECONDS),
+  });
+}
+
+/**
+ * The code, constraint and message of a failure, read by shape rather than by class: socket
+ * errors are made by Node.js itself and need not be instances of this realm's `Error`.
+ */
 function driverErrorOf(error: unknown): DriverError | undefined {
-  if (error instanceof QueryFailedError) {
-    return error.driverError as DriverError;
+  const source = error instanceof QueryFailedError ? (error.driverError as unknown) : error;
+  if (typeof source !== 'object' || source === null) {
+    return undefined;
   }
-  if (error instanceof Error && typeof (error as DriverError).code === 'string') {
-    return error as DriverError;
-  }
-  if (error instanceof Error) {
-    return { message: error.message };
+  const { code, constraint, message } = source as Record<string, unknown>;
+  if (typeof code !== 'string' && typeof message !== 'string') {
+    return undefined;
   }
 
-  return undefined;
+  return {
+    code: typeof code === 'string' ? code : undefined,
+    constraint: typeof constraint === 'string' ? constraint : undefined,
+    message: typeof message === 'string' ? message : undefined,
+  };
 }

@@ -21,7 +21,9 @@ export class HealthController {
   @ApiOperation({
     operationId: 'getLiveness',
     summary: 'Liveness',
-    description: 'Answers 200 while the process can serve requests. Needs no token.',
+    description:
+      'Answers 200 while the process can serve requests, whether or not the database answers. ' +
+      'Needs no token.',
   })
   @ApiOkResponse({
     description: 'The process is up',
@@ -30,6 +32,12 @@ export class HealthController {
       required: ['status'],
       properties: { status: { type: 'string', enum: ['ok'] } },
     },
+  })
+  @ApiErrorResponses({
+    code: ErrorCode.ServiceUnavailable,
+    description:
+      'Only to a request that reaches the service while it shuts down; the database is not ' +
+      'consulted',
   })
   liveness(): { status: 'ok' } {
     return { status: 'ok' };

@@ -311,7 +311,7 @@ export interface paths {
         };
         /**
          * Liveness
-         * @description Answers 200 while the process can serve requests. Needs no token.
+         * @description Answers 200 while the process can serve requests, whether or not the database answers. Needs no token.
          */
         get: operations["getLiveness"];
         put?: never;
@@ -974,9 +974,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: The database cannot be reached; retry later */
+            /** @description SERVICE_UNAVAILABLE: The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. Every 503 carries it: the database cannot be reached or did not answer in time, or the service is shutting down. */
+                    "Retry-After"?: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
                     /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
@@ -992,7 +994,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database cannot be reached; retry later",
+                     *         "message": "The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds",
                      *         "request_id": "req_8fQk2nV0aZ1xYw3L"
                      *       }
                      *     }
@@ -1251,9 +1253,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: The database cannot be reached; retry later */
+            /** @description SERVICE_UNAVAILABLE: The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. Every 503 carries it: the database cannot be reached or did not answer in time, or the service is shutting down. */
+                    "Retry-After"?: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
                     /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
@@ -1269,7 +1273,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database cannot be reached; retry later",
+                     *         "message": "The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds",
                      *         "request_id": "req_8fQk2nV0aZ1xYw3L"
                      *       }
                      *     }
@@ -1544,9 +1548,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: The database cannot be reached; retry later */
+            /** @description SERVICE_UNAVAILABLE: The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. Every 503 carries it: the database cannot be reached or did not answer in time, or the service is shutting down. */
+                    "Retry-After"?: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
                     /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
@@ -1562,7 +1568,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database cannot be reached; retry later",
+                     *         "message": "The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds",
                      *         "request_id": "req_8fQk2nV0aZ1xYw3L"
                      *       }
                      *     }
@@ -1902,9 +1908,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: The database cannot be reached; retry later */
+            /** @description SERVICE_UNAVAILABLE: The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. Every 503 carries it: the database cannot be reached or did not answer in time, or the service is shutting down. */
+                    "Retry-After"?: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
                     /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
@@ -1920,7 +1928,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database cannot be reached; retry later",
+                     *         "message": "The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds",
                      *         "request_id": "req_8fQk2nV0aZ1xYw3L"
                      *       }
                      *     }
@@ -2199,9 +2207,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: The database cannot be reached; retry later */
+            /** @description SERVICE_UNAVAILABLE: The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. Every 503 carries it: the database cannot be reached or did not answer in time, or the service is shutting down. */
+                    "Retry-After"?: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
                     /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
@@ -2217,7 +2227,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database cannot be reached; retry later",
+                     *         "message": "The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds",
                      *         "request_id": "req_8fQk2nV0aZ1xYw3L"
                      *       }
                      *     }
@@ -2422,9 +2432,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: The database cannot be reached; retry later */
+            /** @description SERVICE_UNAVAILABLE: The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. Every 503 carries it: the database cannot be reached or did not answer in time, or the service is shutting down. */
+                    "Retry-After"?: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
                     /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
@@ -2440,7 +2452,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database cannot be reached; retry later",
+                     *         "message": "The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds",
                      *         "request_id": "req_8fQk2nV0aZ1xYw3L"
                      *       }
                      *     }
@@ -2726,9 +2738,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: The database cannot be reached; retry later */
+            /** @description SERVICE_UNAVAILABLE: The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. Every 503 carries it: the database cannot be reached or did not answer in time, or the service is shutting down. */
+                    "Retry-After"?: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
                     /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
@@ -2744,7 +2758,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database cannot be reached; retry later",
+                     *         "message": "The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds",
                      *         "request_id": "req_8fQk2nV0aZ1xYw3L"
                      *       }
                      *     }
@@ -3021,9 +3035,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: The database cannot be reached; retry later */
+            /** @description SERVICE_UNAVAILABLE: The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. Every 503 carries it: the database cannot be reached or did not answer in time, or the service is shutting down. */
+                    "Retry-After"?: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
                     /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
@@ -3039,7 +3055,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database cannot be reached; retry later",
+                     *         "message": "The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds",
                      *         "request_id": "req_8fQk2nV0aZ1xYw3L"
                      *       }
                      *     }
@@ -3321,9 +3337,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: The database cannot be reached; retry later */
+            /** @description SERVICE_UNAVAILABLE: The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. Every 503 carries it: the database cannot be reached or did not answer in time, or the service is shutting down. */
+                    "Retry-After"?: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
                     /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
@@ -3339,7 +3357,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database cannot be reached; retry later",
+                     *         "message": "The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds",
                      *         "request_id": "req_8fQk2nV0aZ1xYw3L"
                      *       }
                      *     }
@@ -3616,9 +3634,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: The database cannot be reached; retry later */
+            /** @description SERVICE_UNAVAILABLE: The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. Every 503 carries it: the database cannot be reached or did not answer in time, or the service is shutting down. */
+                    "Retry-After"?: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
                     /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
@@ -3634,7 +3654,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database cannot be reached; retry later",
+                     *         "message": "The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds",
                      *         "request_id": "req_8fQk2nV0aZ1xYw3L"
                      *       }
                      *     }
@@ -3914,9 +3934,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: The database cannot be reached; retry later */
+            /** @description SERVICE_UNAVAILABLE: The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. Every 503 carries it: the database cannot be reached or did not answer in time, or the service is shutting down. */
+                    "Retry-After"?: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
                     /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
@@ -3932,7 +3954,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database cannot be reached; retry later",
+                     *         "message": "The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds",
                      *         "request_id": "req_8fQk2nV0aZ1xYw3L"
                      *       }
                      *     }
@@ -4144,9 +4166,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: The database cannot be reached; retry later */
+            /** @description SERVICE_UNAVAILABLE: The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. Every 503 carries it: the database cannot be reached or did not answer in time, or the service is shutting down. */
+                    "Retry-After"?: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
                     /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
@@ -4162,7 +4186,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database cannot be reached; retry later",
+                     *         "message": "The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds",
                      *         "request_id": "req_8fQk2nV0aZ1xYw3L"
                      *       }
                      *     }
@@ -4441,9 +4465,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: The database cannot be reached; retry later */
+            /** @description SERVICE_UNAVAILABLE: The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. Every 503 carries it: the database cannot be reached or did not answer in time, or the service is shutting down. */
+                    "Retry-After"?: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
                     /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
@@ -4459,7 +4485,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database cannot be reached; retry later",
+                     *         "message": "The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds",
                      *         "request_id": "req_8fQk2nV0aZ1xYw3L"
                      *       }
                      *     }
@@ -4742,9 +4768,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: The database cannot be reached; retry later */
+            /** @description SERVICE_UNAVAILABLE: The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. Every 503 carries it: the database cannot be reached or did not answer in time, or the service is shutting down. */
+                    "Retry-After"?: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
                     /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
@@ -4760,7 +4788,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database cannot be reached; retry later",
+                     *         "message": "The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds",
                      *         "request_id": "req_8fQk2nV0aZ1xYw3L"
                      *       }
                      *     }
@@ -5039,9 +5067,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: The database cannot be reached; retry later */
+            /** @description SERVICE_UNAVAILABLE: The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. Every 503 carries it: the database cannot be reached or did not answer in time, or the service is shutting down. */
+                    "Retry-After"?: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
                     /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
@@ -5057,7 +5087,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database cannot be reached; retry later",
+                     *         "message": "The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds",
                      *         "request_id": "req_8fQk2nV0aZ1xYw3L"
                      *       }
                      *     }
@@ -5346,6 +5376,8 @@ export interface operations {
             /** @description SERVICE_UNAVAILABLE: Billing is not configured on this deployment, Stripe could not be reached, or the database cannot be reached */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. Every 503 carries it: the database cannot be reached or did not answer in time, or the service is shutting down. */
+                    "Retry-After"?: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
                     /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
@@ -5561,6 +5593,8 @@ export interface operations {
             /** @description SERVICE_UNAVAILABLE: Billing is not configured on this deployment (the event is refused), or the database cannot be reached; Stripe retries later */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. Every 503 carries it: the database cannot be reached or did not answer in time, or the service is shutting down. */
+                    "Retry-After"?: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
                     /** @description Requests per minute the organization's tier allows this caller (free 60, cloud 300, growth 1000, enterprise 10000). Present whenever the request was counted: on every answer once the token is accepted, while rate limiting is on. */
@@ -5649,6 +5683,28 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description SERVICE_UNAVAILABLE: Only to a request that reaches the service while it shuts down; the database is not consulted */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. Every 503 carries it: the database cannot be reached or did not answer in time, or the service is shutting down. */
+                    "Retry-After"?: string;
+                    /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "message": "Only to a request that reaches the service while it shuts down; the database is not consulted",
+                     *         "request_id": "req_8fQk2nV0aZ1xYw3L"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
         };
     };
     getReadiness: {
@@ -5724,9 +5780,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: The database cannot be reached; retry later */
+            /** @description SERVICE_UNAVAILABLE: The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. Every 503 carries it: the database cannot be reached or did not answer in time, or the service is shutting down. */
+                    "Retry-After"?: string;
                     /** @description Identifies the request in logs; on errors equal to `error.request_id`. A well-formed incoming `X-Request-Id` (`req_` and up to 64 letters, digits, `_` or `-`) is kept. */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -5736,7 +5794,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database cannot be reached; retry later",
+                     *         "message": "The database cannot be reached or did not answer in time, or the service is shutting down; retry after `Retry-After` seconds",
                      *         "request_id": "req_8fQk2nV0aZ1xYw3L"
                      *       }
                      *     }

@@ -17,26 +17,28 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  /** Keep the embedded database on disk here instead, as `npm start` keeps it. */
+  dataDir?: string;
+  /** Use this database, which the caller created and drops, instead of a fresh one. */
+  databaseUrl?: string;
+  registerHooks?: CreateAppOptions['registerHooks'];
+  provisioner?: CreateAppOptions['provisioner'];
+  logs?: DestinationStream;
+}
+
 /**
  * Rate limiting is off unless a spec turns it on (`RATE_LIMIT_ENABLED: 'true'`): most specs send
  * many requests for one user in a few seconds, which the free tier would refuse.
  *
  * Starts the whole service on a fresh database (embedded PGlite, or a new database on the
  * server of TEST_DATABASE_URL) and a loopback port, exactly as `npm start` builds it. With
- * `dataDir`, the embedded database is kept on disk there instead, as `npm start` keeps it. With
- * `databaseUrl`, it joins that existing database (a second instance of the service on the same
- * PostgreSQL); the instance that created the database drops it. With `provisioner`,
- * organizations are provisioned by it instead of the default one. Logs are off unless `logs` is
- * given, which then receives every line the service writes.
+ * `provisioner`, organizations are provisioned by it instead of the default one. Logs are off
+ * unless `logs` is given, which then receives every line the service writes.
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: {
-    dataDir?: string;
-    databaseUrl?: string;
-    provisioner?: CreateAppOptions['provisioner'];
-    logs?: DestinationStream;
-  } = {},
+  options: TestAppOptions = {},
 ): Promise<TestApp> {
   const database: TestDatabase =
     options.dataDir || options.databaseUrl
@@ -55,6 +57,7 @@ export async function startTestApp(
     inMemoryDatabase: !options.dataDir,
     ...(options.logs ? { logDestination: options.logs } : { logger: false }),
     provisioner: options.provisioner,
+    registerHooks: options.registerHooks,
   });
   await running.app.listen({ port: 0, host: '127.0.0.1' });
   const address = running.app.getHttpServer().address();

@@ -283,6 +283,33 @@ describe('toErrorResponse', () => {
         driverError('terminating connection due to administrator command', { code: '57P01' }),
       ],
       ['a terminated connection', new Error('Connection terminated unexpectedly')],
+      [
+        'a connection reset (ECONNRESET)',
+        driverError('read ECONNRESET', { code: 'ECONNRESET', address: '10.0.0.5' }),
+      ],
+      [
+        'a connect timeout',
+        new Error('Connection terminated due to connection timeout at 10.0.0.5'),
+      ],
+      ['a full pool', new Error('timeout exceeded when trying to connect')],
+      [
+        'a statement timeout (57014)',
+        new QueryFailedError(
+          'UPDATE "organizations" SET "name" = $1',
+          ['x'],
+          driverError('canceling statement due to statement timeout', { code: '57014' }),
+        ),
+      ],
+      ['a server that stopped answering', new Error('Query read timeout')],
+      [
+        'a server starting or stopping (57P03)',
+        driverError('the database system is shutting down', { code: '57P03' }),
+      ],
+      [
+        'too many connections (53300)',
+        driverError('sorry, too many clients already', { code: '53300' }),
+      ],
+      ['the readiness check', new ServiceUnavailableException({ database: 'down 10.0.0.5' })],
     ])('answers %s with 503 SERVICE_UNAVAILABLE and Retry-After', (_description, error) => {
       const response = toErrorResponse(error, REQUEST);
 
@@ -292,7 +319,9 @@ describe('toErrorResponse', () => {
         unexpected: false,
         body: { error: { code: 'SERVICE_UNAVAILABLE' } },
       });
-      expect(JSON.stringify(response.body)).not.toMatch(/10\.0\.0\.5|ECONNREFUSED|terminat/);
+      expect(JSON.stringify(response.body)).not.toMatch(
+        /10\.0\.0\.5|ECONN|terminat|statement|shutting|clients|timeout/,
+      );
     });
 
     it('answers ECONNREFUSED inside a QueryFailedError with 503', () => {

@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import { domainErrorFromDatabase } from '../../database/database-errors.js';
+import { domainErrorFromDatabase, serviceUnavailable } from '../../database/database-errors.js';
 import { RouteRegistry } from '../http/route-registry.js';
 import { DomainError } from './domain-error.js';
 import { ErrorCode, errorCodeForStatus } from './error-code.js';
@@ -153,6 +153,9 @@ function fromHttpException(
     return new DomainError(ErrorCode.NotFound, 'No such route');
   }
   const code = errorCodeForStatus(status);
+  if (code === ErrorCode.ServiceUnavailable) {
+    return serviceUnavailable(MESSAGES_BY_CODE[code]);
+  }
   if (status >= 500) {
     return new DomainError(code, MESSAGES_BY_CODE[code] ?? 'An unexpected error occurred');
   }

@@ -16,7 +16,9 @@ export const DEFAULT_DESCRIPTIONS: Readonly<Record<ErrorCode, string>> = {
   [ErrorCode.UnsupportedMediaType]: 'Content-Type is not application/json',
   [ErrorCode.RateLimited]: 'Too many requests',
   [ErrorCode.InternalError]: 'Unexpected error; carries no internal detail',
-  [ErrorCode.ServiceUnavailable]: 'The database cannot be reached; retry later',
+  [ErrorCode.ServiceUnavailable]:
+    'The database cannot be reached or did not answer in time, or the service is shutting ' +
+    'down; retry after `Retry-After` seconds',
 };
 
 const BEARER_CHALLENGE = {
@@ -30,15 +32,26 @@ const BEARER_CHALLENGE = {
   },
 };
 
+const RETRY_AFTER = {
+  description:
+    'Seconds to wait before trying again. Every 503 carries it: the database cannot be reached ' +
+    'or did not answer in time, or the service is shutting down.',
+  schema: { type: 'string', pattern: '^[1-9][0-9]{0,3}$', maxLength: 4, example: '5' },
+};
+
+/** Headers that come with an error answer, beside `X-Request-Id`. */
+const ERROR_HEADERS: Readonly<Partial<Record<ErrorCode, ResponseObject['headers']>>> = {
+  [ErrorCode.Unauthorized]: { 'WWW-Authenticate': BEARER_CHALLENGE },
+  [ErrorCode.ServiceUnavailable]: { 'Retry-After': RETRY_AFTER },
+};
+
 export type ErrorResponseSpec = ErrorCode | { code: ErrorCode; description: string };
 
 /** One error answer: its description, the envelope schema and an example with its code. */
 export function errorResponse(code: ErrorCode, description: string): ResponseObject {
   return {
     description: `${code}: ${description}`,
-    ...(code === ErrorCode.Unauthorized
-      ? { headers: { 'WWW-Authenticate': BEARER_CHALLENGE } }
-      : {}),
+    ...(ERROR_HEADERS[code] ? { headers: ERROR_HEADERS[code] } : {}),
     content: {
       'application/json': {
         schema: { $ref: getSchemaPath(ErrorEnvelopeSchema) },
