@@ -16,10 +16,11 @@ const ORG_ID = /^org_[a-z2-7]{16}$/;
 
 const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 10 });
 
-function send(response, status, body, requestId) {
+function send(response, status, body, requestId, headers = {}) {
   response.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'x-request-id': requestId,
+    ...headers,
   });
   response.end(JSON.stringify(body));
 }
@@ -82,7 +83,7 @@ const server = http.createServer(async (request, response) => {
     } else if (row.enforce_sso && user.idp !== row.sso_provider) {
       fail(response, 403, 'FORBIDDEN', 'SSO required', requestId);
     } else {
-      send(response, 200, toOrganization(row), requestId);
+      send(response, 200, toOrganization(row), requestId, { etag: `"${row.version}"` });
     }
   } catch {
     fail(response, 503, 'SERVICE_UNAVAILABLE', 'Database unavailable', requestId);
