@@ -6,7 +6,10 @@ import { readFile } from 'node:fs/promises';
 
 function bucketOf(url) {
   if (!url) return '(v8 builtins, gc, native)';
-  if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
+  if (url.startsWith('node:internal/')) {
+    return `node:internal/${url.slice('node:internal/'.length).split('/')[0].replace(/\.js$/, '')}`;
+  }
+  if (url.startsWith('node:')) return url;
   const packaged = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (packaged) return packaged[1];
   if (url.includes('/dist/src/')) return 'service (dist/src)';

@@ -7,6 +7,7 @@
 // alternating with the service, as the machine's limit. Results: a table here and JSON under
 // bench/results/.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,6 +71,17 @@ async function recreateDatabase() {
   await admin.query(`CREATE DATABASE ${DATABASE}`);
   await admin.end();
 }
+
+/**
+ * The Node.js flags `npm start` runs the service with (its heap limit), so that the service is
+ * measured as it is deployed.
+ */
+const START_FLAGS = (() => {
+  const script = JSON.parse(readFileSync('package.json', 'utf8')).scripts.start;
+  const flags = /node (.*)dist\/src\/main\.js/.exec(script)?.[1] ?? '';
+
+  return flags.split(' ').filter(Boolean);
+})();
 
 function start(command, argv, env, readyUrl) {
   const child = spawn(command, argv, {
@@ -342,7 +354,7 @@ async function profileGet(serviceEnv, directUrl, get) {
   const before = new Set(await readdir(directory));
   const profiled = await start(
     'node',
-    ['--cpu-prof', `--cpu-prof-dir=${directory}`, 'dist/src/main.js'],
+    [...START_FLAGS, '--cpu-prof', `--cpu-prof-dir=${directory}`, 'dist/src/main.js'],
     { ...serviceEnv, PORT: '3909', DATABASE_URL: directUrl },
     'http://127.0.0.1:3909/health/ready',
   );
@@ -417,7 +429,7 @@ async function main() {
     // Migrate, seed, and count round trips with the service behind the counting proxy.
     const counted = await start(
       'node',
-      ['dist/src/main.js'],
+      [...START_FLAGS, 'dist/src/main.js'],
       { ...serviceEnv, PORT: '3901', DATABASE_URL: databaseUrl(DATABASE, proxy.port) },
       'http://127.0.0.1:3901/health/ready',
     );
@@ -439,7 +451,7 @@ async function main() {
     // Load, on a direct connection, with the baseline alternating on the GET.
     const service = await start(
       'node',
-      ['dist/src/main.js'],
+      [...START_FLAGS, 'dist/src/main.js'],
       { ...productionEnv, PORT: '3902', DATABASE_URL: directUrl },
       'http://127.0.0.1:3902/health/ready',
     );
@@ -495,7 +507,7 @@ async function main() {
 
     const unlimited = await start(
       'node',
-      ['dist/src/main.js'],
+      [...START_FLAGS, 'dist/src/main.js'],
       { ...serviceEnv, PORT: '3908', DATABASE_URL: directUrl },
       'http://127.0.0.1:3908/health/ready',
     );
@@ -522,7 +534,7 @@ async function main() {
     if (!args['skip-embedded']) {
       const embedded = await start(
         'node',
-        ['dist/src/main.js'],
+        [...START_FLAGS, 'dist/src/main.js'],
         { ...serviceEnv, NODE_ENV: 'development', PORT: '3904', DATA_DIR: dataDir },
         'http://127.0.0.1:3904/health/ready',
       );

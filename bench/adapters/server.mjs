@@ -4,6 +4,7 @@
 // the difference in throughput is the adapter's.
 //
 //   ADAPTER=fastify|express DATABASE_URL=... JWT_SECRET=... PORT=4100 node bench/adapters/server.mjs
+import { createSecretKey } from 'node:crypto';
 import 'reflect-metadata';
 import { Controller, Get, Injectable, Module, Param, UseGuards } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -14,6 +15,7 @@ import { ACCESS_QUERY, toOrganization } from '../baseline/organization.mjs';
 const { ADAPTER = 'fastify', DATABASE_URL, JWT_SECRET, PORT = '4100' } = process.env;
 const ISSUER = process.env.JWT_ISSUER || 'https://api.hatidata.com';
 const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 10 });
+const SECRET_KEY = createSecretKey(Buffer.from(JWT_SECRET));
 
 class TokenGuard {
   canActivate(context) {
@@ -23,7 +25,7 @@ class TokenGuard {
       return false;
     }
     try {
-      request.user = jwt.verify(match[1], JWT_SECRET, {
+      request.user = jwt.verify(match[1], SECRET_KEY, {
         algorithms: ['HS256'],
         issuer: ISSUER,
         clockTolerance: 30,
