@@ -56,7 +56,7 @@ describe('Structured logs', () => {
     }
   });
 
-  it('writes one line per request: method, route pattern, status, duration and request id', async () => {
+  it('writes one line per request: method, route, status, duration and request id', async () => {
     const owner = newUser();
     const created = await app.api.post(ORGANIZATIONS_PATH, {
       token: owner.token,
@@ -178,7 +178,7 @@ describe('Structured logs', () => {
     expect(text).not.toMatch(/authorization|bearer|cookie/i);
   });
 
-  it('writes one line with the stack for an unexpected failure, and nothing of it to the client', async () => {
+  it('logs the stack of an unexpected failure in one line, none of it to the client', async () => {
     const owner = newUser();
     const created = await app.api.post(ORGANIZATIONS_PATH, {
       token: owner.token,

@@ -182,7 +182,7 @@ describe('Rate limits per caller, by organization tier (in memory)', () => {
     expect(statuses(responses)).toEqual([...Array(10).fill(400), 429]);
   });
 
-  it('answers a refused token 401 before counting anything, even for a limited caller', async () => {
+  it('answers a refused token 401 before counting, even for a limited caller', async () => {
     const user = newUser();
     await burst(11, () => app.api.get(ORGANIZATIONS_PATH, { token: user.token }));
     const expired = mintToken(user.sub, user.email, { expiresInSeconds: -120 });
@@ -238,7 +238,7 @@ describe('Rate limits shared by two instances through Redis', () => {
     await second?.close();
   });
 
-  it('holds the burst across both instances: 11 requests spread over them, one refused', async () => {
+  it('holds the burst across both instances: 11 requests over them, one refused', async () => {
     const user: TestUser = newUser();
     let turn = 0;
 

@@ -70,7 +70,7 @@ describe('Security headers', () => {
     expectSecurityHeaders(response);
   });
 
-  it('are on answers given before routing: an unreadable body (415) and a huge one (413)', async () => {
+  it('are on answers given before routing: unreadable (415) and huge (413) bodies', async () => {
     const user = newUser();
     const headers = { authorization: `Bearer ${user.token}` };
 
@@ -100,7 +100,7 @@ describe('Security headers', () => {
       expect(response.headers.get('access-control-allow-credentials')).toBeNull();
     });
 
-    it('grants no preflight: the answer is an error in the envelope, without CORS headers', async () => {
+    it('grants no preflight: an error in the envelope, without CORS headers', async () => {
       const response = await preflight(app, ALLOWED_ORIGIN);
       const body = (await response.json()) as { error: { code: string } };
 
@@ -144,7 +144,7 @@ describe('CORS with CORS_ORIGINS', () => {
     },
   );
 
-  it('answers the preflight of a listed origin with the methods and headers it may use', async () => {
+  it("answers a listed origin's preflight with the methods and headers it may use", async () => {
     const response = await preflight(app, ALLOWED_ORIGIN);
 
     expect(response.status).toBe(204);

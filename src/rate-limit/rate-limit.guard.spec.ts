@@ -71,7 +71,7 @@ function guardWith(options: Partial<RateLimitOptions> = {}) {
 const user = (userId: string) => ({ userId });
 
 describe('RateLimitGuard', () => {
-  it('counts an authenticated caller and reports the free tier on a route without org_id', async () => {
+  it('counts an authenticated caller at the free tier on a route without org_id', async () => {
     const guard = guardWith();
     const { context, sent } = contextFor(Routes.prototype.limited, Routes, user('usr_a'));
 

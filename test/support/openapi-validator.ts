@@ -54,10 +54,11 @@ interface HeaderRule {
 /**
  * Checks every response against the committed OpenAPI 3.0 document: the operation must exist
  * (method and path template), the status must be documented for it, every required response
- * header must be present, every documented one present must match its schema, and the body must match the documented media
- * type and JSON schema. Objects may carry only the properties the document names. Answers to
- * requests the document does not describe (unknown routes, wrong methods) must be errors in the
- * envelope the document defines, since the contract gives every error that body.
+ * header must be present, every documented one present must match its schema, and the body
+ * must match the documented media type and JSON schema. Objects may carry only the properties
+ * the document names. Answers to requests the document does not describe (unknown routes,
+ * wrong methods) must be errors in the envelope the document defines, since the contract gives
+ * every error that body.
  */
 export class OpenApiResponseValidator {
   private readonly ajv: Ajv;
