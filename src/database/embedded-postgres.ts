@@ -1,6 +1,8 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 export interface EmbeddedPostgres {
   /** A connection string for TypeORM's ordinary `postgres` driver. */
@@ -22,17 +24,19 @@ type WorkerMessage =
 
 /**
  * Starts PGlite and serves it on a loopback port so the application talks to it exactly as to a
- * PostgreSQL server. Both run on a worker thread, so queries execute beside the HTTP work
- * instead of queueing behind it on one event loop. PGlite runs one statement at a time, so the
- * server takes one connection: callers must size their pool at 1, which keeps transactions from
- * interleaving.
+ * PostgreSQL server. A database kept on disk (the service's) runs with its server on a worker
+ * thread, so queries execute beside the HTTP work instead of queueing behind it on one event
+ * loop. A throwaway in-memory database (tests) stays on the calling thread: one process may
+ * start hundreds of them, and a thread each would cost more than it saves. PGlite runs one
+ * statement at a time, so the server takes one connection: callers must size their pool at 1,
+ * which keeps transactions from interleaving.
  *
  * One process at a time may use a data directory. A lock left by a process that no longer
  * runs (a crash or `kill -9`) is cleared, and PostgreSQL's own recovery replays the WAL.
  */
 export async function startEmbeddedPostgres(dataDir?: string): Promise<EmbeddedPostgres> {
   if (!dataDir) {
-    return serve(undefined, 'memory', async () => undefined);
+    return serveInMemory();
   }
   const location = resolve(dataDir, 'pglite');
   await mkdir(location, { recursive: true });
@@ -46,12 +50,28 @@ export async function startEmbeddedPostgres(dataDir?: string): Promise<EmbeddedP
   }
 }
 
+async function serveInMemory(): Promise<EmbeddedPostgres> {
+  const db = await PGlite.create();
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
+  await server.start();
+
+  return {
+    url: `postgresql://postgres@${server.getServerConn()}/postgres`,
+    location: 'memory',
+    stop: async () => {
+      await server.stop();
+      await db.close();
+    },
+  };
+}
+
 async function serve(
   dataDir: string | undefined,
   location: string,
   release: () => Promise<void>,
 ): Promise<EmbeddedPostgres> {
   const worker = new Worker(WORKER_URL, { workerData: { dataDir } });
+  const exited = new Promise<void>((resolvePromise) => worker.once('exit', () => resolvePromise()));
   const started = await nextMessage(worker);
   if (started.type !== 'ready') {
     await worker.terminate();
@@ -69,12 +89,24 @@ async function serve(
           throw new Error(`the embedded database did not close cleanly: ${describe(stopped)}`);
         }
       } finally {
-        await worker.terminate();
+        await exitOf(worker, exited);
         await release();
       }
     },
   };
 }
+
+/**
+ * Waits for the worker to end by itself (it closes its port once the database is closed), and
+ * terminates it only if it has not within a few seconds.
+ */
+async function exitOf(worker: Worker, exited: Promise<void>): Promise<void> {
+  const timer = setTimeout(() => void worker.terminate(), WORKER_EXIT_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
+const WORKER_EXIT_TIMEOUT_MS = 5000;
 
 /** The worker's next message; its exit or crash before one counts as a failure. */
 function nextMessage(worker: Worker): Promise<WorkerMessage> {

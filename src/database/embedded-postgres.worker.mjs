@@ -25,6 +25,8 @@ parentPort.on('message', async (message) => {
     await server?.stop();
     await db?.close();
     parentPort.postMessage({ type: 'stopped' });
+    // Nothing is left to wait for: the thread ends by itself.
+    parentPort.close();
   } catch (error) {
     parentPort.postMessage({ type: 'failed', message: String(error?.message ?? error) });
   }
