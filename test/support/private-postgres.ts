@@ -66,9 +66,13 @@ export class PrivatePostgres {
     ]);
   }
 
-  /** A fast shutdown: sessions are ended with 57P01, transactions in them rolled back. */
+  /**
+   * An immediate shutdown: every backend goes at once, as in a crash, and the next start
+   * recovers from the WAL. A fast one ends the sessions one by one, so a request waiting on the
+   * lock of a session ended first could still commit before its own session ends.
+   */
   async stop(): Promise<void> {
-    await this.pg('pg_ctl', ['-D', this.dataDir, '-m', 'fast', '-w', 'stop']);
+    await this.pg('pg_ctl', ['-D', this.dataDir, '-m', 'immediate', '-w', 'stop']);
   }
 
   /** Suspends the server and all its processes: connections stay open, nothing answers. */
