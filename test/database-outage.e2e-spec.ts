@@ -26,9 +26,10 @@ const SLACK_MS = 1500;
 /**
  * A database the test can take away and give back. On a real server (TEST_DATABASE_URL set) it
  * is a PostgreSQL cluster of the test's own, really stopped (an immediate shutdown: every
- * session ends at once, as in a crash), started again and frozen with SIGSTOP. On PGlite, which runs inside the
- * test's process and cannot be stopped and started again, the service reaches it through a TCP
- * proxy the test cuts (connections reset, new ones refused), restores and freezes.
+ * session ends at once, as in a crash), started again and frozen with SIGSTOP. On PGlite,
+ * which runs inside the test's process and cannot be stopped and started again, the service
+ * reaches it through a TCP proxy the test cuts (connections reset, new ones refused), restores
+ * and freezes.
  */
 interface ControlledDatabase {
   url: string;
