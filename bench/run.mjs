@@ -1,5 +1,5 @@
 // npm run bench [-- --scale large] [--duration 15] [--connections 50] [--profile]
-//                [--skip-embedded] [--skip-adapters]
+//                [--skip-embedded] [--skip-adapters] [--get-only]
 //
 // Starts the built service on a real PostgreSQL (DATABASE_URL, default the local server) with a
 // database of its own, seeds it through SQL, and drives each endpoint with autocannon. A
@@ -28,6 +28,8 @@ const { values: args } = parseArgs({
     'skip-embedded': { type: 'boolean', default: false },
     'skip-adapters': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    // Only the GET held to the baseline (no other scenario, adapter or embedded run).
+    'get-only': { type: 'boolean', default: false },
   },
 });
 const DURATION = Number(args.duration);
@@ -443,7 +445,8 @@ async function main() {
     const countedBase = 'http://127.0.0.1:3901';
     const deepCursor = await deepPageCursor(countedBase);
     const roundTrips = {};
-    for (const scenario of scenarios(orgIds, deepCursor)) {
+    const counting = scenarios(orgIds, deepCursor);
+    for (const scenario of args['get-only'] ? counting.slice(0, 1) : counting) {
       roundTrips[scenario.key] = await roundTripsPerRequest(countedBase, scenario, proxy);
     }
     await stop(counted);
@@ -505,33 +508,35 @@ async function main() {
     await stop(baseline);
     await stop(service);
 
-    const unlimited = await start(
-      'node',
-      [...START_FLAGS, 'dist/src/main.js'],
-      { ...serviceEnv, PORT: '3908', DATABASE_URL: directUrl },
-      'http://127.0.0.1:3908/health/ready',
-    );
-    for (const scenario of all.slice(1)) {
-      await load('http://127.0.0.1:3908', scenario, WARMUP);
-      const run = await load('http://127.0.0.1:3908', scenario, DURATION);
-      results.push(
-        summarize(scenario.name, 'service', run, {
-          round_trips: roundTrips[scenario.key],
-          ...(await residentMemory(unlimited.pid)),
-        }),
+    if (!args['get-only']) {
+      const unlimited = await start(
+        'node',
+        [...START_FLAGS, 'dist/src/main.js'],
+        { ...serviceEnv, PORT: '3908', DATABASE_URL: directUrl },
+        'http://127.0.0.1:3908/health/ready',
       );
+      for (const scenario of all.slice(1)) {
+        await load('http://127.0.0.1:3908', scenario, WARMUP);
+        const run = await load('http://127.0.0.1:3908', scenario, DURATION);
+        results.push(
+          summarize(scenario.name, 'service', run, {
+            round_trips: roundTrips[scenario.key],
+            ...(await residentMemory(unlimited.pid)),
+          }),
+        );
+      }
+      await stop(unlimited);
     }
-    await stop(unlimited);
 
     if (args.profile) {
       await profileGet(productionEnv, directUrl, get);
     }
 
-    if (!args['skip-adapters']) {
+    if (!args['skip-adapters'] && !args['get-only']) {
       results.push(...(await compareAdapters(directUrl, get)));
     }
 
-    if (!args['skip-embedded']) {
+    if (!args['skip-embedded'] && !args['get-only']) {
       const embedded = await start(
         'node',
         [...START_FLAGS, 'dist/src/main.js'],
