@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import fastifyHelmet from '@fastify/helmet';
+import helmet from 'helmet';
 import { Logger as PinoNestLogger, PinoLogger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
@@ -107,7 +107,7 @@ export async function createApp(
       rootLogger,
       await app.resolve(PinoLogger),
     );
-    await registerBrowserSecurity(app, config);
+    registerBrowserSecurity(app, config);
     if (config.swaggerEnabled) {
       setupSwagger(app);
     }
@@ -179,11 +179,8 @@ const CORS_EXPOSED_HEADERS = [
  * the origins of `CORS_ORIGINS`: with none listed, no CORS header is ever sent and browsers
  * keep other origins out. Bearer tokens, not cookies, authenticate, so credentials stay off.
  */
-async function registerBrowserSecurity(
-  app: NestFastifyApplication,
-  config: AppConfig,
-): Promise<void> {
-  await app.register(fastifyHelmet, { global: true });
+function registerBrowserSecurity(app: NestFastifyApplication, config: AppConfig): void {
+  registerSecurityHeaders(app.getHttpAdapter().getInstance());
   if (config.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.corsOrigins,
@@ -193,6 +190,18 @@ async function registerBrowserSecurity(
       maxAge: 600,
     });
   }
+}
+
+/**
+ * helmet's middleware, built once at start and run on every request. `@fastify/helmet` builds
+ * it anew for each request (options parsed, the Content Security Policy assembled), which the
+ * benchmark measured at about a quarter of the service's CPU per request.
+ */
+function registerSecurityHeaders(fastify: FastifyInstance): void {
+  const setSecurityHeaders = helmet();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    setSecurityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined));
+  });
 }
 
 /**
