@@ -180,6 +180,50 @@ describe('Authentication with a shared secret (HS256)', () => {
     });
   });
 
+  describe('answers a token it verified before exactly as verifying it again would', () => {
+    function ownerToken(claims: Record<string, unknown> = {}): string {
+      return signJwt(claimsFor(target.ownerSub, claims), {
+        algorithm: 'HS256',
+        key: TEST_JWT_SECRET,
+      });
+    }
+
+    it('refuses a token it accepted before, once the token expires', async () => {
+      const now = nowInSeconds();
+      const exp = now - CLOCK_SKEW_SECONDS + 2;
+      const token = ownerToken({ iat: now - 600, exp });
+
+      expectReadable(await readWithToken(target, token), target);
+      expectReadable(await readWithToken(target, token), target);
+      await new Promise((resolve) =>
+        setTimeout(resolve, (exp + CLOCK_SKEW_SECONDS) * 1000 - Date.now() + 100),
+      );
+      const expired = await readWithToken(target, token);
+
+      expectRefused(expired, target);
+      expect(expired.body.error.message).toBe('The token has expired');
+    });
+
+    it('refuses an accepted token whose signature was altered', async () => {
+      const token = ownerToken();
+      expectReadable(await readWithToken(target, token), target);
+      const last = token.at(-1) === 'A' ? 'B' : 'A';
+
+      expectRefused(await readWithToken(target, `${token.slice(0, -1)}${last}`), target);
+    });
+
+    it("refuses an accepted token's signature over another payload", async () => {
+      const token = ownerToken();
+      expectReadable(await readWithToken(target, token), target);
+      const [header, , signature] = token.split('.');
+      const payload = Buffer.from(
+        JSON.stringify(claimsFor(target.ownerSub, { amr: ['mfa'] })),
+      ).toString('base64url');
+
+      expectRefused(await readWithToken(target, `${header}.${payload}.${signature}`), target);
+    });
+  });
+
   describe('checks the time claims with 30 s of clock skew', () => {
     it('refuses a token that expired more than 30 s ago', async () => {
       const now = nowInSeconds();

@@ -3,16 +3,27 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { DomainError } from '../common/errors/domain-error.js';
 import { type AuthenticatedUser } from './authenticated-user.js';
-import { IncompleteTokenError } from './jwt.strategy.js';
+import { bearerToken, IncompleteTokenError } from './jwt.strategy.js';
 import { IS_PUBLIC_KEY } from './public.decorator.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
+
+interface RequestWithUser {
+  headers?: Record<string, unknown>;
+  user?: AuthenticatedUser;
+}
 
 /**
  * Requires a verified bearer token on every route not marked `@Public()`. Registered globally,
- * so a route is protected unless it says otherwise.
+ * so a route is protected unless it says otherwise. A token that passport-jwt verified earlier
+ * and that has not expired is taken from `VerifiedTokenCache` without verifying it again;
+ * every other token, and every refusal, goes through passport.
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly verifiedTokens: VerifiedTokenCache,
+  ) {
     super();
   }
 
@@ -22,6 +33,14 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       context.getClass(),
     ]);
     if (isPublic) {
+      return true;
+    }
+    const request = context.switchToHttp().getRequest<RequestWithUser>();
+    const token = bearerToken(request);
+    const verified = token === null ? undefined : this.verifiedTokens.find(token);
+    if (verified !== undefined) {
+      request.user = verified;
+
       return true;
     }
 

@@ -2,10 +2,11 @@ import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { passportJwtSecret } from 'jwks-rsa';
-import { Strategy, type StrategyOptionsWithoutRequest } from 'passport-jwt';
+import { Strategy, type StrategyOptionsWithRequest } from 'passport-jwt';
 import { isPrintableText } from '../common/text.js';
 import { type AuthenticatedUser } from './authenticated-user.js';
 import { JWT_VERIFICATION_OPTIONS, type JwtVerificationOptions } from './jwt-options.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 
 const MAX_SUBJECT_LENGTH = 255;
 const MAX_EMAIL_LENGTH = 254;
@@ -41,14 +42,30 @@ export class IncompleteTokenError extends Error {}
 /**
  * Verifies bearer tokens with the one algorithm the configuration pins: HS256 for a shared
  * secret, RS256 for a PEM public key or a JWKS endpoint (keys fetched and cached by jwks-rsa).
+ * A token that verifies is remembered until its expiry (`VerifiedTokenCache`), so that
+ * `JwtAuthGuard` need not verify it again on the next request that sends it.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
-  constructor(@Inject(JWT_VERIFICATION_OPTIONS) private readonly options: JwtVerificationOptions) {
+  constructor(
+    @Inject(JWT_VERIFICATION_OPTIONS) private readonly options: JwtVerificationOptions,
+    private readonly verifiedTokens: VerifiedTokenCache,
+  ) {
     super(strategyOptions(options));
   }
 
-  validate(claims: TokenClaims): AuthenticatedUser {
+  validate(request: BearerRequest, claims: TokenClaims): AuthenticatedUser {
+    const user = this.toAuthenticatedUser(claims);
+    const token = bearerToken(request);
+    if (token !== null) {
+      const expiresAtMs = ((claims.exp as number) + this.options.clockToleranceSeconds) * 1000;
+      this.verifiedTokens.remember(token, user, expiresAtMs);
+    }
+
+    return user;
+  }
+
+  private toAuthenticatedUser(claims: TokenClaims): AuthenticatedUser {
     if (typeof claims.exp !== 'number') {
       throw new IncompleteTokenError('The token has no expiry (exp)');
     }
@@ -95,14 +112,18 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i;
 
+interface BearerRequest {
+  headers?: Record<string, unknown>;
+}
+
 /** The token of an `Authorization: Bearer <jwt>` header holding exactly one compact JWT. */
-function bearerToken(request: { headers?: Record<string, unknown> }): string | null {
+export function bearerToken(request: BearerRequest): string | null {
   const header = request.headers?.authorization;
 
   return typeof header === 'string' ? (BEARER.exec(header.trim())?.[1] ?? null) : null;
 }
 
-function strategyOptions(options: JwtVerificationOptions): StrategyOptionsWithoutRequest {
+function strategyOptions(options: JwtVerificationOptions): StrategyOptionsWithRequest {
   const { key, issuer, audience, clockToleranceSeconds } = options;
   const common = {
     jwtFromRequest: bearerToken,
@@ -111,6 +132,7 @@ function strategyOptions(options: JwtVerificationOptions): StrategyOptionsWithou
     ...(audience ? { audience } : {}),
     ignoreExpiration: false,
     jsonWebTokenOptions: { clockTolerance: clockToleranceSeconds },
+    passReqToCallback: true as const,
   };
   switch (key.kind) {
     case 'secret':

@@ -9,6 +9,7 @@ import { IdempotencyModule } from '../idempotency/idempotency.module.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { JWT_VERIFICATION_OPTIONS, resolveJwtVerification } from '../auth/jwt-options.js';
 import { JwtStrategy } from '../auth/jwt.strategy.js';
+import { VerifiedTokenCache } from '../auth/verified-token-cache.js';
 import { BillingController } from '../billing/billing.controller.js';
 import { BillingService } from '../billing/billing.service.js';
 import { StripeBillingClient } from '../billing/stripe-billing.client.js';
@@ -75,6 +76,7 @@ import { OrganizationsService } from './organizations.service.js';
       useFactory: (options: OrganizationsModuleOptions) => resolveJwtVerification(options.jwt),
     },
     JwtStrategy,
+    VerifiedTokenCache,
     JwtAuthGuard,
     OrganizationsService,
     MembersService,
@@ -96,6 +98,7 @@ import { OrganizationsService } from './organizations.service.js';
   ],
   exports: [
     JwtAuthGuard,
+    VerifiedTokenCache,
     OrganizationsService,
     MembersService,
     OrganizationRoleGuard,
