@@ -32,6 +32,12 @@ function expectSecurityHeaders(response: Response): void {
   expect(headers.get('cross-origin-opener-policy')).toBe('same-origin');
   expect(headers.get('content-security-policy')).toContain("default-src 'self'");
   expect(headers.get('content-security-policy')).toContain("object-src 'none'");
+  expect(headers.get('cross-origin-resource-policy')).toBe('same-origin');
+  expect(headers.get('origin-agent-cluster')).toBe('?1');
+  expect(headers.get('x-dns-prefetch-control')).toBe('off');
+  expect(headers.get('x-download-options')).toBe('noopen');
+  expect(headers.get('x-permitted-cross-domain-policies')).toBe('none');
+  expect(headers.get('x-xss-protection')).toBe('0');
   expect(headers.get('x-powered-by')).toBeNull();
   expect(headers.get('server')).toBeNull();
 }
