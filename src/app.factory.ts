@@ -12,6 +12,7 @@ import { jwtSettingsFor } from './auth/jwt-options.js';
 import { type AppConfig, isProduction, type JwtKeySource } from './config/app-config.js';
 import { replyWithError } from './common/errors/error-reply.js';
 import { registerJsonOnlyBodyParsing } from './common/http/body-parsing.js';
+import { registerEntityTagHook } from './common/http/entity-tag.hook.js';
 import { answerClientError } from './common/http/client-errors.js';
 import { requestIdFrom, REQUEST_ID_HEADER } from './common/http/request-id.js';
 import { RouteRegistry } from './common/http/route-registry.js';
@@ -154,6 +155,7 @@ function createHttpAdapter(routes: RouteRegistry): FastifyAdapter {
   const fastify = adapter.getInstance();
   registerJsonOnlyBodyParsing(fastify);
   fastify.addHook('onRoute', (route) => routes.register(route.url, route.method));
+  registerEntityTagHook(fastify, routes);
   refuseRequestsWhileClosing(fastify, routes);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);

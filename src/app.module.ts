@@ -44,6 +44,8 @@ export class AppModule {
           jwt: options.jwt,
           stripe: options.stripe,
           lifecycle: options.lifecycle,
+          // createApp registers registerEntityTagHook on the Fastify instance instead.
+          entityTagInterceptor: false,
         }),
         HealthModule,
       ],

@@ -3,7 +3,10 @@
  * organization-scoped routes with the same memberships and error envelope.
  */
 export { OrganizationsModule } from './organizations/organizations.module.js';
-export type { OrganizationsModuleOptions } from './organizations/organizations-module.options.js';
+export type {
+  OrganizationsModuleExtras,
+  OrganizationsModuleOptions,
+} from './organizations/organizations-module.options.js';
 export { OrganizationsService } from './organizations/organizations.service.js';
 export { MembersService } from './organizations/members/members.service.js';
 
@@ -95,8 +98,10 @@ export { IdempotencyService } from './idempotency/idempotency.service.js';
 export {
   EntityTagInterceptor,
   entityTagOf,
+  entityTagOutcome,
   withEntityTag,
 } from './common/http/entity-tag.interceptor.js';
+export { registerEntityTagHook } from './common/http/entity-tag.hook.js';
 export {
   evaluatePreconditions,
   preconditionFailed,

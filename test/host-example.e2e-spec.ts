@@ -283,6 +283,22 @@ describe('examples/host-app: a Nest service importing the packed module', () => 
     expect(response.body).toMatchObject({ org_id: orgId, status: 'active' });
   });
 
+  it("answers conditional reads with the module's interceptor: ETag, 304 and 412", async () => {
+    const { owner, orgId } = await newOrganization();
+
+    const read = await api.get(organizationPath(orgId), owner.token);
+    const tag = read.headers.get('etag') as string;
+    const unchanged = await api.get(organizationPath(orgId), owner.token, { 'if-none-match': tag });
+    const changed = await api.get(organizationPath(orgId), owner.token, { 'if-match': '"0"' });
+
+    expect(tag).toMatch(/^"\d+"$/);
+    expect(unchanged.status).toBe(304);
+    expect(unchanged.headers.get('etag')).toBe(tag);
+    expect(unchanged.text).toBe('');
+    expectError(changed, 412, 'PRECONDITION_FAILED');
+    expect(changed.body.error.details).toEqual({ current_etag: tag });
+  });
+
   it('lets the owner call the organization-scoped route of the host', async () => {
     const { owner, orgId } = await newOrganization();
 

@@ -1,10 +1,8 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditLogController } from '../audit/audit-log.controller.js';
 import { AuditModule } from '../audit/audit.module.js';
-import { EntityTagInterceptor } from '../common/http/entity-tag.interceptor.js';
 import { IdempotencyModule } from '../idempotency/idempotency.module.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { JWT_VERIFICATION_OPTIONS, resolveJwtVerification } from '../auth/jwt-options.js';
@@ -81,8 +79,6 @@ import { OrganizationsService } from './organizations.service.js';
     OrganizationsService,
     MembersService,
     OrganizationRoleGuard,
-    // Global: every response whose body carries an entity tag gets its ETag header.
-    { provide: APP_INTERCEPTOR, useClass: EntityTagInterceptor },
     {
       provide: ORGANIZATION_PROVISIONER,
       inject: [ORGANIZATIONS_MODULE_OPTIONS],
