@@ -1,5 +1,6 @@
 // Summarizes a V8 CPU profile (`node --cpu-prof`) by where the time was spent: each package
-// under node_modules, the service's own code, Node's internals, and V8 without a source file.
+// under node_modules, the service's own code and Node's internals, each with the V8 builtins and
+// native code it called.
 //
 //   node bench/profile-summary.mjs bench/results/profiles/<file>.cpuprofile
 import { readFile } from 'node:fs/promises';
@@ -17,28 +18,43 @@ function bucketOf(url) {
   return url;
 }
 
+/**
+ * Time per bucket, with V8 builtins and native code charged to the nearest JavaScript caller
+ * that has a source file: a socket write counts for the package that wrote. Garbage collection,
+ * idle time and time outside any JavaScript keep buckets of their own.
+ */
 export async function summarizeProfile(file, top = 15) {
   const profile = JSON.parse(await readFile(file, 'utf8'));
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parents = new Map();
+  for (const node of profile.nodes) {
+    for (const child of node.children ?? []) parents.set(child, node.id);
+  }
   const intervals = profile.timeDeltas;
   const selfMicros = new Map();
   for (let i = 0; i < profile.samples.length; i += 1) {
-    const node = nodes.get(profile.samples[i]);
-    const micros = intervals[i] ?? 0;
-    selfMicros.set(node.id, (selfMicros.get(node.id) ?? 0) + micros);
+    const id = profile.samples[i];
+    selfMicros.set(id, (selfMicros.get(id) ?? 0) + (intervals[i] ?? 0));
   }
+  const bucketOfSample = (id) => {
+    if (nodes.get(id).callFrame.functionName === '(garbage collector)') return '(gc)';
+    for (let current = id; current !== undefined; current = parents.get(current)) {
+      const { url } = nodes.get(current).callFrame;
+      if (url) return bucketOf(url);
+    }
+
+    return '(v8 builtins, gc, native)';
+  };
   const buckets = new Map();
   let idle = 0;
   let busy = 0;
   for (const [id, micros] of selfMicros) {
-    const { callFrame } = nodes.get(id);
-    if (callFrame.functionName === '(idle)') {
+    if (nodes.get(id).callFrame.functionName === '(idle)') {
       idle += micros;
       continue;
     }
     busy += micros;
-    const bucket =
-      callFrame.functionName === '(garbage collector)' ? '(gc)' : bucketOf(callFrame.url);
+    const bucket = bucketOfSample(id);
     buckets.set(bucket, (buckets.get(bucket) ?? 0) + micros);
   }
   const rows = [...buckets]
