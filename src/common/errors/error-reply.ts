@@ -37,6 +37,32 @@ export function renderError(
   return response;
 }
 
+/** `renderError` for a request Fastify holds. */
+export function renderFastifyError(
+  error: unknown,
+  request: FastifyRequest,
+  routes?: RouteRegistry,
+): ErrorResponse {
+  return renderError(
+    error,
+    { id: request.id, method: request.method, url: request.url, route: request.routeOptions?.url },
+    routes,
+  );
+}
+
+/** Gives a Fastify reply the status and headers of a rendered error; its body is the caller's. */
+export function setErrorStatusAndHeaders(
+  response: ErrorResponse,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  void reply
+    .status(response.status)
+    .headers(response.headers)
+    .header(REQUEST_ID_HEADER, request.id)
+    .header('content-type', 'application/json; charset=utf-8');
+}
+
 /** Sends the envelope straight through Fastify, for errors raised before Nest sees a request. */
 export function replyWithError(
   error: unknown,
@@ -44,19 +70,11 @@ export function replyWithError(
   reply: FastifyReply,
   routes?: RouteRegistry,
 ): void {
-  const response = renderError(
-    error,
-    { id: request.id, method: request.method, url: request.url, route: request.routeOptions?.url },
-    routes,
-  );
+  const response = renderFastifyError(error, request, routes);
   if (reply.sent) {
     return;
   }
 
-  void reply
-    .status(response.status)
-    .headers(response.headers)
-    .header(REQUEST_ID_HEADER, request.id)
-    .header('content-type', 'application/json; charset=utf-8')
-    .send(JSON.stringify(response.body));
+  setErrorStatusAndHeaders(response, request, reply);
+  void reply.send(JSON.stringify(response.body));
 }

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { renderError } from '../errors/error-reply.js';
+import { renderFastifyError, setErrorStatusAndHeaders } from '../errors/error-reply.js';
 import { ETAG_HEADER, entityTagOf, entityTagOutcome } from './entity-tag.interceptor.js';
-import { REQUEST_ID_HEADER } from './request-id.js';
 import type { RouteRegistry } from './route-registry.js';
 
 const NO_BODY = undefined as unknown as string;
@@ -32,21 +31,8 @@ export function registerEntityTagHook(fastify: FastifyInstance, routes?: RouteRe
         return;
       }
     } catch (error) {
-      const rendered = renderError(
-        error,
-        {
-          id: request.id,
-          method: request.method,
-          url: request.url,
-          route: request.routeOptions.url,
-        },
-        routes,
-      );
-      void reply
-        .code(rendered.status)
-        .headers(rendered.headers)
-        .header(REQUEST_ID_HEADER, request.id)
-        .header('content-type', 'application/json; charset=utf-8');
+      const rendered = renderFastifyError(error, request, routes);
+      setErrorStatusAndHeaders(rendered, request, reply);
       done(null, rendered.body);
 
       return;
